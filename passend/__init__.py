@@ -1,0 +1,1 @@
+"""passend: Begeleiding Passend Onderwijs for samenwerkingsverbanden and their schools."""

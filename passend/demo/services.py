@@ -1,0 +1,219 @@
+"""The demo data set: one partnership from real DUO data, one small invented one, every role.
+
+Idempotent: a second run finds everything in place and changes nothing (passwords are set only
+when an account is created).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from passend.accounts.choices import Role
+from passend.accounts.models import Membership, User
+from passend.organisations.choices import Domain, EnrollmentSource
+from passend.organisations.models import (
+    Enrollment,
+    Partnership,
+    School,
+    SchoolBoard,
+    SchoolYear,
+    SupportTeam,
+    SupportTeamMember,
+)
+from passend.organisations.services import import_duo
+
+DUO_DIR = Path(__file__).resolve().parent.parent / "organisations" / "data" / "duo"
+#: One password for every demo account; printed by ``passend demo``. Demo use only.
+DEMO_PASSWORD = "passend-demo-2026"  # noqa: S105
+DEMO_VALID_FROM = date(2024, 8, 1)
+
+DRECHTSTEDEN = {
+    "number": "VO 28-12",
+    "name": "SWV VO Drechtsteden (demo)",
+    "municipalities": ["Dordrecht", "Zwijndrecht", "Papendrecht"],
+}
+SCHOOL_A = "20KZ00"  # Johan de Witt-gymnasium, Dordrecht
+SCHOOL_B = "27VF00"  # Hans Petri School, Dordrecht
+
+VOORBEELD = {"number": "VO 99-01", "name": "SWV Voorbeeldregio (verzonnen)"}
+VOORBEELD_BOARD = "99901"
+VOORBEELD_SCHOOLS = [
+    ("99ZX00", "Het Voorbeeld College", "VOORBEELDSTAD", "VWO/HAVO/VMBO", 812),
+    ("99ZX01", "Praktijkschool De Proef", "VOORBEELDSTAD", "PRO", 164),
+]
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    full_name: str
+    role: str
+    partnership: str  # DUO number
+    school: str | None = None  # location code for school roles
+    superuser: bool = False
+
+
+ACCOUNTS = [
+    DemoAccount("beheer@drechtsteden.example", "Anna de Beheerder", Role.PARTNERSHIP_ADMIN,
+                DRECHTSTEDEN["number"]),
+    DemoAccount("consulent@drechtsteden.example", "Karim Consulent", Role.CONSULTANT,
+                DRECHTSTEDEN["number"]),
+    DemoAccount("office@drechtsteden.example", "Olga van Kantoor", Role.OFFICE,
+                DRECHTSTEDEN["number"]),
+    DemoAccount("directeur.a@drechtsteden.example", "Dirk Directeur", Role.DIRECTOR,
+                DRECHTSTEDEN["number"], SCHOOL_A),
+    DemoAccount("oc.a@drechtsteden.example", "Olivia Coördinator", Role.COORDINATOR,
+                DRECHTSTEDEN["number"], SCHOOL_A),
+    DemoAccount("bpo.a@drechtsteden.example", "Bram Begeleider", Role.BPO,
+                DRECHTSTEDEN["number"], SCHOOL_A),
+    DemoAccount("mentor.a@drechtsteden.example", "Mira Mentor", Role.MENTOR,
+                DRECHTSTEDEN["number"], SCHOOL_A),
+    DemoAccount("smw.a@drechtsteden.example", "Sanne Maatschappelijk Werk", Role.PARTNER,
+                DRECHTSTEDEN["number"], SCHOOL_A),
+    DemoAccount("oc.b@drechtsteden.example", "Bas Coördinator", Role.COORDINATOR,
+                DRECHTSTEDEN["number"], SCHOOL_B),
+    DemoAccount("bpo.b@drechtsteden.example", "Fatima Begeleider", Role.BPO,
+                DRECHTSTEDEN["number"], SCHOOL_B),
+    DemoAccount("beheer@voorbeeldregio.example", "Vera Voorbeeld", Role.PARTNERSHIP_ADMIN,
+                VOORBEELD["number"]),
+    DemoAccount("oc@voorbeeldregio.example", "Victor Coördinator", Role.COORDINATOR,
+                VOORBEELD["number"], VOORBEELD_SCHOOLS[0][0]),
+    DemoAccount("bpo@voorbeeldregio.example", "Vincent Begeleider", Role.BPO,
+                VOORBEELD["number"], VOORBEELD_SCHOOLS[0][0]),
+]
+SUPERUSER = DemoAccount("admin@passend.example", "Technisch Beheer", "", "", superuser=True)
+
+SOT_PARTNERS = [
+    ("Lotte Leerplicht", "Leerplichtambtenaar", Domain.SAFETY, "Gemeente Dordrecht"),
+    ("Sanne Maatschappelijk Werk", "Schoolmaatschappelijk werker", Domain.YOUTH_CARE,
+     "Wijkteam Dordrecht"),
+    ("Joke Jeugdverpleegkundige", "Jeugdverpleegkundige", Domain.YOUTH_HEALTH, "Dienst Gezondheid & Jeugd"),
+]
+
+
+def load_demo() -> None:
+    with transaction.atomic():
+        for start_year, filename in ((2024, "2024"), (2025, "2025")):
+            import_duo(
+                locations=DUO_DIR / "alle-vestigingen-vo.csv",
+                enrollments=DUO_DIR / f"leerlingen-vo-per-vestiging-{filename}.csv",
+                school_year=SchoolYear.name_for_start_year(start_year),
+                partnership_number=DRECHTSTEDEN["number"],
+                partnership_name=DRECHTSTEDEN["name"],
+                municipalities=DRECHTSTEDEN["municipalities"],
+            )
+        _load_voorbeeld()
+        users = {a.email: _account(a) for a in [*ACCOUNTS, SUPERUSER]}
+        for account in ACCOUNTS:
+            _membership(users[account.email], account)
+        for code in (SCHOOL_A, SCHOOL_B):
+            _support_team(School.objects.get(location_code=code), users)
+
+
+def _load_voorbeeld() -> None:
+    partnership, _ = Partnership.objects.get_or_create(
+        duo_number=VOORBEELD["number"], defaults={"name": VOORBEELD["name"]}
+    )
+    board, _ = SchoolBoard.objects.get_or_create(
+        duo_number=VOORBEELD_BOARD, defaults={"name": "Stichting Voorbeeldonderwijs"}
+    )
+    year = SchoolYear.get_or_create_for_start_year(2025)
+    for location_code, name, town, structure, count in VOORBEELD_SCHOOLS:
+        school, _ = School.objects.get_or_create(
+            location_code=location_code,
+            defaults={
+                "partnership": partnership,
+                "board": board,
+                "institution_code": location_code[:4],
+                "name": name,
+                "town": town,
+                "municipality": town,
+                "education_structure": structure,
+            },
+        )
+        Enrollment.objects.get_or_create(
+            school=school,
+            school_year=year,
+            defaults={
+                "partnership": partnership,
+                "student_count": count,
+                "source": EnrollmentSource.SCHOOL,
+                "count_date": date(2025, 10, 1),
+            },
+        )
+
+
+def _account(account: DemoAccount) -> User:
+    user = User.objects.filter(email=account.email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email=account.email,
+            password=DEMO_PASSWORD,
+            full_name=account.full_name,
+            is_staff=account.superuser,
+            is_superuser=account.superuser,
+        )
+    return user
+
+
+def _membership(user: User, account: DemoAccount) -> None:
+    partnership = Partnership.objects.get(duo_number=account.partnership)
+    school = School.objects.get(location_code=account.school) if account.school else None
+    Membership.objects.get_or_create(
+        user=user,
+        partnership=partnership,
+        school=school,
+        role=account.role,
+        defaults={"valid_from": DEMO_VALID_FROM},
+    )
+
+
+def _support_team(school: School, users: dict[str, User]) -> None:
+    team, _ = SupportTeam.objects.get_or_create(
+        school=school, school_year=SchoolYear.current(), defaults={"partnership": school.partnership}
+    )
+    bpo = next(
+        users[a.email] for a in ACCOUNTS if a.role == Role.BPO and a.school == school.location_code
+    )
+    members = [(bpo.full_name, "Begeleider passend onderwijs", Domain.EDUCATION_SUPPORT, "")]
+    members += SOT_PARTNERS
+    for name, function, domain, organisation in members:
+        SupportTeamMember.objects.get_or_create(
+            team=team,
+            name=name,
+            defaults={
+                "school": school,
+                "function": function,
+                "domain": domain,
+                "organisation": organisation,
+                "user": next((u for u in users.values() if u.full_name == name), None),
+            },
+        )
+
+
+def accounts_for_display() -> list[dict]:
+    """The demo accounts with their roles and schools, as printed by ``passend demo``."""
+    names = {s.location_code: s.name for s in School.objects.filter(
+        location_code__in={a.school for a in ACCOUNTS if a.school}
+    )}
+    partnerships = dict(Partnership.objects.values_list("duo_number", "name"))
+    rows = [
+        {
+            "email": a.email,
+            "password": DEMO_PASSWORD,
+            "name": a.full_name,
+            "roles": [a.role],
+            "partnership": partnerships.get(a.partnership, a.partnership),
+            "schools": [names.get(a.school, a.school)] if a.school else [],
+        }
+        for a in ACCOUNTS
+    ]
+    rows.append({
+        "email": SUPERUSER.email, "password": DEMO_PASSWORD, "name": SUPERUSER.full_name,
+        "roles": ["superuser (Django admin)"], "partnership": None, "schools": [],
+    })
+    return rows

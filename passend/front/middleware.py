@@ -1,0 +1,11 @@
+class NoStoreMiddleware:
+    """Authenticated pages must not be kept by browsers or proxies (ASVS 14.3.2)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response

@@ -1,0 +1,66 @@
+"""The start page per role, and the health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from passend.accounts import access
+from passend.accounts.choices import Role
+from passend.organisations.models import School
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """What this user can reach, grouped by partnership, with what each role does there."""
+    scope = access.scope_for(request.user)
+    partnerships = list(access.visible_partnerships(request.user).order_by("name"))
+    schools = list(
+        School.objects.visible_to(request.user)
+        .filter(pk__in=scope.school_ids())
+        .select_related("partnership")
+        .order_by("name")
+    )
+    admin_ids = scope.partnership_ids(access.USER_ADMIN_ROLES)
+    wide_ids = scope.partnership_ids()
+    sections = [
+        {
+            "partnership": p,
+            "can_manage_users": p.pk in admin_ids,
+            "sees_all_schools": p.pk in wide_ids,
+            "schools": [s for s in schools if s.partnership_id == p.pk],
+            "roles": sorted(
+                {Role(r).label for r, ids in scope.partnership_roles.items() if p.pk in ids}
+                | {
+                    Role(r).label
+                    for r, ids in scope.school_roles.items()
+                    for s in schools
+                    if s.pk in ids and s.partnership_id == p.pk
+                }
+            ),
+        }
+        for p in partnerships
+    ]
+    return render(request, "front/home.html", {"sections": sections})
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database status, for load balancers and monitoring. No data, no auth."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        database = "ok"
+    except Exception:  # any failure is reported, not raised: this page must answer
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database,
+         "vendor": connection.vendor},
+        status=status,
+    )

@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from passend.front.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("passend.accounts.urls")),
+    path("", include("passend.organisations.urls")),
+    path("", include("passend.front.urls")),
+]
+
+handler404 = "passend.front.errors.not_found"
+handler403 = "passend.front.errors.forbidden"
+handler500 = "passend.front.errors.server_error"
