@@ -38,13 +38,15 @@ demo: migrate
 
 run: demo
 	@echo "passend serves http://$(HOST):$(PORT) (Ctrl-C stops)"
-	PASSEND_REQUIRE_2FA=0 $(BIN)/passend runserver $(HOST):$(PORT)
+	PASSEND_REQUIRE_2FA=0 PASSEND_DEBUG=$${PASSEND_DEBUG:-0} $(BIN)/passend runserver $(HOST):$(PORT)
 
 test: install-dev messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install-dev
-	$(BIN)/ruff check passend tests
+	$(BIN)/ruff check passend tests conftest.py
+	$(BIN)/ruff format --check passend tests conftest.py
+	$(BIN)/passend check --fail-level WARNING
 	$(BIN)/passend makemigrations --check --dry-run -v0
 
 # Regenerate the lock files after changing pyproject.toml (needs `uv`: pip install uv).

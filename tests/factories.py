@@ -50,8 +50,14 @@ def user(email: str | None = None, **kw) -> User:
     )
 
 
-def member(role: str, *, partnership: Partnership | None = None, school: School | None = None,
-           email: str | None = None, **kw) -> User:
+def member(
+    role: str,
+    *,
+    partnership: Partnership | None = None,
+    school: School | None = None,
+    email: str | None = None,
+    **kw,
+) -> User:
     """A user holding ``role`` at ``school`` (school roles) or ``partnership``."""
     person = user(email)
     Membership.objects.create(

@@ -8,8 +8,8 @@ answer is 404 (never 403), read-only roles get 403 on writes, anonymous users go
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -32,10 +32,27 @@ PERSONAS = [
     "no_role",
 ]
 SIGNED_IN = [p for p in PERSONAS if p != "anonymous"]
-IN_P = ["partnership_admin", "consultant", "office", "director", "coordinator", "bpo",
-        "partner", "mentor", "coordinator_b"]
-SEES_A = ["partnership_admin", "consultant", "office", "director", "coordinator", "bpo",
-          "partner", "mentor"]
+IN_P = [
+    "partnership_admin",
+    "consultant",
+    "office",
+    "director",
+    "coordinator",
+    "bpo",
+    "partner",
+    "mentor",
+    "coordinator_b",
+]
+SEES_A = [
+    "partnership_admin",
+    "consultant",
+    "office",
+    "director",
+    "coordinator",
+    "bpo",
+    "partner",
+    "mentor",
+]
 
 LOGIN = "login"  # expected: a redirect to the log-in page
 
@@ -74,7 +91,9 @@ def first_membership(w):
 MATRIX: dict[str, Rule] = {
     "healthz": Rule(lambda w: reverse("healthz"), statuses(200, anonymous=200)),
     "set_language": Rule(
-        lambda w: reverse("set_language"), statuses(302, anonymous=302), method="post",
+        lambda w: reverse("set_language"),
+        statuses(302, anonymous=302),
+        method="post",
         data=lambda w: {"language": "en", "next": "/"},
     ),
     "accounts:login": Rule(lambda w: reverse("accounts:login"), statuses(302, anonymous=200)),
@@ -120,9 +139,7 @@ MATRIX: dict[str, Rule] = {
         only(["partnership_admin"], inside=IN_P),
     ),
     "accounts:membership_end": Rule(
-        lambda w: reverse(
-            "accounts:membership_end", args=[w.p.code, first_membership(w).code]
-        ),
+        lambda w: reverse("accounts:membership_end", args=[w.p.code, first_membership(w).code]),
         only(["partnership_admin"], ok=302, inside=IN_P),
         method="post",
         data=lambda w: {"valid_until": "2099-01-01"},
@@ -131,8 +148,12 @@ MATRIX: dict[str, Rule] = {
 
 # Django's admin: one gate (superuser only) guards its whole namespace; a sample of its pages
 # is walked for every persona.
-ADMIN_SAMPLE = ["admin:index", "admin:accounts_user_changelist", "admin:organisations_school_changelist",
-                "admin:audit_auditevent_changelist"]
+ADMIN_SAMPLE = [
+    "admin:index",
+    "admin:accounts_user_changelist",
+    "admin:organisations_school_changelist",
+    "admin:audit_auditevent_changelist",
+]
 ADMIN_EXPECT = statuses(302, superuser=200)
 
 
@@ -145,7 +166,9 @@ def url_patterns(resolver: URLResolver | None = None, prefix: str = "") -> list[
             ns = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
             found.extend(url_patterns(entry, ns))
         elif isinstance(entry, URLPattern):
-            found.append((prefix, f"{prefix}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>"))
+            found.append(
+                (prefix, f"{prefix}{entry.name}" if entry.name else f"<unnamed {entry.pattern}>")
+            )
     return found
 
 
@@ -161,8 +184,9 @@ def _login(client, world, persona):
     if persona != "anonymous":
         client.force_login(world.users[persona])
         session = client.session
-        from passend.accounts.middleware import SESSION_STARTED_KEY
         import time
+
+        from passend.accounts.middleware import SESSION_STARTED_KEY
 
         session[SESSION_STARTED_KEY] = time.time()
         session.save()
@@ -248,5 +272,9 @@ def test_ended_membership_gives_no_access(client, world):
 
 def test_malformed_codes_are_404_not_500(client, world):
     _login(client, world, "partnership_admin")
-    for url in ("/schools/not-a-uuid/", "/partnerships/123/users/", "/schools/00000000-0000-0000-0000-000000000000/"):
+    for url in (
+        "/schools/not-a-uuid/",
+        "/partnerships/123/users/",
+        "/schools/00000000-0000-0000-0000-000000000000/",
+    ):
         assert client.get(url).status_code == 404

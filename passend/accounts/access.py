@@ -91,8 +91,10 @@ def build_scope(user) -> Scope:
     partnership_roles: dict[str, set[int]] = {}
     school_roles: dict[str, set[int]] = {}
     school_partnerships: set[int] = set()
-    rows = Membership.objects.current().filter(user=user).values_list(
-        "role", "partnership_id", "school_id"
+    rows = (
+        Membership.objects.current()
+        .filter(user=user)
+        .values_list("role", "partnership_id", "school_id")
     )
     for role, partnership_id, school_id in rows:
         if school_id is None:

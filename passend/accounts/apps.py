@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "passend.accounts"
-    verbose_name = _("Accounts and roles")
+    verbose_name = _("Accounts en rollen")
 
     def ready(self) -> None:
         from passend.accounts import checks  # noqa: F401  (registers the system checks)

@@ -1,4 +1,6 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -58,12 +60,12 @@ class MembershipGrantForm(StyledFormMixin, forms.Form):
     valid_from = forms.DateField(
         label=_("Geldig vanaf"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     valid_until = forms.DateField(
         label=_("Geldig tot en met"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, partnership, **kwargs) -> None:
@@ -88,9 +90,8 @@ class MembershipEndForm(StyledFormMixin, forms.Form):
     valid_until = forms.DateField(
         label=_("Laatste dag"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-
 
 
 class UserCreateForm(MembershipGrantForm):
@@ -109,3 +110,18 @@ class UserCreateForm(MembershipGrantForm):
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
+
+
+class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
+    """Request a link to choose a password; also for invitees who never chose one.
+
+    Django's own form skips accounts without a usable password; here an invitee whose invitation
+    expired can get a fresh link the same way. The answer never says whether the address exists.
+    """
+
+    def get_users(self, email):
+        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+
+
+class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):
+    pass

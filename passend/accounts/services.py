@@ -25,7 +25,8 @@ def do_log_in(request: HttpRequest, user: User) -> None:
 
 def do_record_failed_login(request: HttpRequest, email: str) -> None:
     # The attempted address is kept (truncated) to spot attacks; the password never is.
-    record("auth.login_failed", request=request, actor_label=email[:254])
+    # NUL bytes are dropped: PostgreSQL refuses them in text columns.
+    record("auth.login_failed", request=request, actor_label=email.replace("\x00", "")[:254])
 
 
 def do_log_out(request: HttpRequest) -> None:
@@ -79,7 +80,9 @@ def do_add_person(
         created = user is None
         if created:
             user = User.objects.create_user(email=email, password=None, full_name=full_name)
-            record("user.create", actor=acting_user, obj=user, partnership=partnership, request=request)
+            record(
+                "user.create", actor=acting_user, obj=user, partnership=partnership, request=request
+            )
         membership = do_grant_membership(
             user=user,
             partnership=partnership,
@@ -97,7 +100,7 @@ def do_add_person(
 
 def send_invitation(user: User, *, request=None) -> None:
     """E-mail a link to choose a password (Django's password-reset token, single use)."""
-    from django.contrib.auth.forms import PasswordResetForm
+    from passend.accounts.forms import PasswordResetForm
 
     form = PasswordResetForm({"email": user.email})
     if form.is_valid():

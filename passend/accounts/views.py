@@ -58,6 +58,13 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+def _token_error(devices) -> str:
+    """Why a code was refused: django-otp throttles after each failure (1 s, doubling)."""
+    if not all(device.verify_is_allowed()[0] for device in devices):
+        return _("Te veel onjuiste codes. Wacht even en probeer het opnieuw.")
+    return _("Deze code klopt niet of is al gebruikt. Controleer ook de tijd op je telefoon.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request: HttpRequest) -> HttpResponse:
@@ -72,7 +79,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             services.do_verify_two_factor(request, device)
             return redirect("front:home")
-        form.add_error("token", _("Deze code klopt niet of is al gebruikt."))
+        form.add_error("token", _token_error(devices))
     return render(request, "accounts/otp_verify.html", {"form": form})
 
 
@@ -86,16 +93,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_verify")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(
-            user=request.user, name="authenticator", confirmed=False
-        )
+        device = TOTPDevice.objects.create(user=request.user, name="authenticator", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             services.do_confirm_totp_device(request, device)
             messages.success(request, _("Tweestapsverificatie staat aan."))
             return redirect("front:home")
-        form.add_error("token", _("Deze code klopt niet. Controleer de tijd op je telefoon."))
+        form.add_error("token", _token_error([device]))
     qr = segno.make(device.config_url, error="m").svg_data_uri(scale=5)
     return render(
         request,
@@ -110,9 +115,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET"])
 def user_list(request: HttpRequest, partnership_code) -> HttpResponse:
-    partnership = access.get_partnership_for_user(
-        request.user, partnership_code, manage_users=True
-    )
+    partnership = access.get_partnership_for_user(request.user, partnership_code, manage_users=True)
     members = (
         User.objects.filter(memberships__partnership=partnership)
         .distinct()
@@ -135,9 +138,7 @@ def user_list(request: HttpRequest, partnership_code) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest, partnership_code) -> HttpResponse:
-    partnership = access.get_partnership_for_user(
-        request.user, partnership_code, manage_users=True
-    )
+    partnership = access.get_partnership_for_user(request.user, partnership_code, manage_users=True)
     form = UserCreateForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -159,9 +160,7 @@ def user_create(request: HttpRequest, partnership_code) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, partnership_code, user_code) -> HttpResponse:
     """A person's roles in this partnership, with the form to grant another."""
-    partnership = access.get_partnership_for_user(
-        request.user, partnership_code, manage_users=True
-    )
+    partnership = access.get_partnership_for_user(request.user, partnership_code, manage_users=True)
     member = access.get_member_for_admin(request.user, partnership, user_code)
     form = MembershipGrantForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -195,9 +194,7 @@ def user_detail(request: HttpRequest, partnership_code, user_code) -> HttpRespon
 @login_required
 @require_POST
 def membership_end(request: HttpRequest, partnership_code, membership_code) -> HttpResponse:
-    partnership = access.get_partnership_for_user(
-        request.user, partnership_code, manage_users=True
-    )
+    partnership = access.get_partnership_for_user(request.user, partnership_code, manage_users=True)
     membership = access.get_membership_for_admin(request.user, partnership, membership_code)
     form = MembershipEndForm(request.POST)
     if form.is_valid():

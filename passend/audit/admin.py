@@ -7,7 +7,14 @@ from passend.audit.models import AuditEvent
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only: the audit trail is never edited."""
 
-    list_display = ["timestamp", "actor_label", "action", "object_type", "object_code", "ip_address"]
+    list_display = [
+        "timestamp",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_code",
+        "ip_address",
+    ]
     list_filter = ["action"]
     search_fields = ["actor_label", "object_code"]
 

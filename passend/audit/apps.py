@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditConfig(AppConfig):
     name = "passend.audit"
-    verbose_name = _("Audit log")
+    verbose_name = _("Auditlog")

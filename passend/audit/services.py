@@ -43,7 +43,8 @@ def record(
         partnership = school.partnership
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=actor_label or (actor.email if actor is not None and actor.is_authenticated else ""),
+        actor_label=actor_label
+        or (actor.email if actor is not None and actor.is_authenticated else ""),
         partnership=partnership,
         school=school,
         action=action,

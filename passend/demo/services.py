@@ -58,40 +58,100 @@ class DemoAccount:
 
 
 ACCOUNTS = [
-    DemoAccount("beheer@drechtsteden.example", "Anna de Beheerder", Role.PARTNERSHIP_ADMIN,
-                DRECHTSTEDEN["number"]),
-    DemoAccount("consulent@drechtsteden.example", "Karim Consulent", Role.CONSULTANT,
-                DRECHTSTEDEN["number"]),
-    DemoAccount("office@drechtsteden.example", "Olga van Kantoor", Role.OFFICE,
-                DRECHTSTEDEN["number"]),
-    DemoAccount("directeur.a@drechtsteden.example", "Dirk Directeur", Role.DIRECTOR,
-                DRECHTSTEDEN["number"], SCHOOL_A),
-    DemoAccount("oc.a@drechtsteden.example", "Olivia Coördinator", Role.COORDINATOR,
-                DRECHTSTEDEN["number"], SCHOOL_A),
-    DemoAccount("bpo.a@drechtsteden.example", "Bram Begeleider", Role.BPO,
-                DRECHTSTEDEN["number"], SCHOOL_A),
-    DemoAccount("mentor.a@drechtsteden.example", "Mira Mentor", Role.MENTOR,
-                DRECHTSTEDEN["number"], SCHOOL_A),
-    DemoAccount("smw.a@drechtsteden.example", "Sanne Maatschappelijk Werk", Role.PARTNER,
-                DRECHTSTEDEN["number"], SCHOOL_A),
-    DemoAccount("oc.b@drechtsteden.example", "Bas Coördinator", Role.COORDINATOR,
-                DRECHTSTEDEN["number"], SCHOOL_B),
-    DemoAccount("bpo.b@drechtsteden.example", "Fatima Begeleider", Role.BPO,
-                DRECHTSTEDEN["number"], SCHOOL_B),
-    DemoAccount("beheer@voorbeeldregio.example", "Vera Voorbeeld", Role.PARTNERSHIP_ADMIN,
-                VOORBEELD["number"]),
-    DemoAccount("oc@voorbeeldregio.example", "Victor Coördinator", Role.COORDINATOR,
-                VOORBEELD["number"], VOORBEELD_SCHOOLS[0][0]),
-    DemoAccount("bpo@voorbeeldregio.example", "Vincent Begeleider", Role.BPO,
-                VOORBEELD["number"], VOORBEELD_SCHOOLS[0][0]),
+    DemoAccount(
+        "beheer@drechtsteden.example",
+        "Anna de Beheerder",
+        Role.PARTNERSHIP_ADMIN,
+        DRECHTSTEDEN["number"],
+    ),
+    DemoAccount(
+        "consulent@drechtsteden.example", "Karim Consulent", Role.CONSULTANT, DRECHTSTEDEN["number"]
+    ),
+    DemoAccount(
+        "office@drechtsteden.example", "Olga van Kantoor", Role.OFFICE, DRECHTSTEDEN["number"]
+    ),
+    DemoAccount(
+        "directeur.a@drechtsteden.example",
+        "Dirk Directeur",
+        Role.DIRECTOR,
+        DRECHTSTEDEN["number"],
+        SCHOOL_A,
+    ),
+    DemoAccount(
+        "oc.a@drechtsteden.example",
+        "Olivia Coördinator",
+        Role.COORDINATOR,
+        DRECHTSTEDEN["number"],
+        SCHOOL_A,
+    ),
+    DemoAccount(
+        "bpo.a@drechtsteden.example", "Bram Begeleider", Role.BPO, DRECHTSTEDEN["number"], SCHOOL_A
+    ),
+    DemoAccount(
+        "mentor.a@drechtsteden.example",
+        "Mira Mentor",
+        Role.MENTOR,
+        DRECHTSTEDEN["number"],
+        SCHOOL_A,
+    ),
+    DemoAccount(
+        "smw.a@drechtsteden.example",
+        "Sanne Maatschappelijk Werk",
+        Role.PARTNER,
+        DRECHTSTEDEN["number"],
+        SCHOOL_A,
+    ),
+    DemoAccount(
+        "oc.b@drechtsteden.example",
+        "Bas Coördinator",
+        Role.COORDINATOR,
+        DRECHTSTEDEN["number"],
+        SCHOOL_B,
+    ),
+    DemoAccount(
+        "bpo.b@drechtsteden.example",
+        "Fatima Begeleider",
+        Role.BPO,
+        DRECHTSTEDEN["number"],
+        SCHOOL_B,
+    ),
+    DemoAccount(
+        "beheer@voorbeeldregio.example",
+        "Vera Voorbeeld",
+        Role.PARTNERSHIP_ADMIN,
+        VOORBEELD["number"],
+    ),
+    DemoAccount(
+        "oc@voorbeeldregio.example",
+        "Victor Coördinator",
+        Role.COORDINATOR,
+        VOORBEELD["number"],
+        VOORBEELD_SCHOOLS[0][0],
+    ),
+    DemoAccount(
+        "bpo@voorbeeldregio.example",
+        "Vincent Begeleider",
+        Role.BPO,
+        VOORBEELD["number"],
+        VOORBEELD_SCHOOLS[0][0],
+    ),
 ]
 SUPERUSER = DemoAccount("admin@passend.example", "Technisch Beheer", "", "", superuser=True)
 
 SOT_PARTNERS = [
     ("Lotte Leerplicht", "Leerplichtambtenaar", Domain.SAFETY, "Gemeente Dordrecht"),
-    ("Sanne Maatschappelijk Werk", "Schoolmaatschappelijk werker", Domain.YOUTH_CARE,
-     "Wijkteam Dordrecht"),
-    ("Joke Jeugdverpleegkundige", "Jeugdverpleegkundige", Domain.YOUTH_HEALTH, "Dienst Gezondheid & Jeugd"),
+    (
+        "Sanne Maatschappelijk Werk",
+        "Schoolmaatschappelijk werker",
+        Domain.YOUTH_CARE,
+        "Wijkteam Dordrecht",
+    ),
+    (
+        "Joke Jeugdverpleegkundige",
+        "Jeugdverpleegkundige",
+        Domain.YOUTH_HEALTH,
+        "Dienst Gezondheid & Jeugd",
+    ),
 ]
 
 
@@ -174,7 +234,9 @@ def _membership(user: User, account: DemoAccount) -> None:
 
 def _support_team(school: School, users: dict[str, User]) -> None:
     team, _ = SupportTeam.objects.get_or_create(
-        school=school, school_year=SchoolYear.current(), defaults={"partnership": school.partnership}
+        school=school,
+        school_year=SchoolYear.current(),
+        defaults={"partnership": school.partnership},
     )
     bpo = next(
         users[a.email] for a in ACCOUNTS if a.role == Role.BPO and a.school == school.location_code
@@ -197,9 +259,10 @@ def _support_team(school: School, users: dict[str, User]) -> None:
 
 def accounts_for_display() -> list[dict]:
     """The demo accounts with their roles and schools, as printed by ``passend demo``."""
-    names = {s.location_code: s.name for s in School.objects.filter(
-        location_code__in={a.school for a in ACCOUNTS if a.school}
-    )}
+    names = {
+        s.location_code: s.name
+        for s in School.objects.filter(location_code__in={a.school for a in ACCOUNTS if a.school})
+    }
     partnerships = dict(Partnership.objects.values_list("duo_number", "name"))
     rows = [
         {
@@ -212,8 +275,14 @@ def accounts_for_display() -> list[dict]:
         }
         for a in ACCOUNTS
     ]
-    rows.append({
-        "email": SUPERUSER.email, "password": DEMO_PASSWORD, "name": SUPERUSER.full_name,
-        "roles": ["superuser (Django admin)"], "partnership": None, "schools": [],
-    })
+    rows.append(
+        {
+            "email": SUPERUSER.email,
+            "password": DEMO_PASSWORD,
+            "name": SUPERUSER.full_name,
+            "roles": ["superuser (Django admin)"],
+            "partnership": None,
+            "schools": [],
+        }
+    )
     return rows

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,28 +49,33 @@ ENROLLMENT_OPTIONAL = {
 }
 
 
+# Control characters other than tab, CR and LF do not occur in a text file.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _decode(raw: bytes, path: Path) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        pass
-    # DUO's own downloads are Windows-1252. Its five undefined bytes (0x81, 0x8D, 0x8F, 0x90,
-    # 0x9D), NUL and other control bytes do not occur in a text file: such a file is damaged.
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise DuoFileError(
-            f"{path.name}: byte 0x{raw[error.start]:02X} at position {error.start} is neither "
-            "UTF-8 nor Latin-1 text; is this the right file?"
-        ) from None
-    for position, char in enumerate(text):
-        if ord(char) < 32 and char not in "\r\n\t":
+        # DUO's own downloads are Windows-1252. Its five undefined bytes (0x81, 0x8D, 0x8F, 0x90,
+        # 0x9D) do not occur in such a file: a file containing them is damaged.
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as error:
             raise DuoFileError(
-                f"{path.name}: control byte 0x{ord(char):02X} at position {position}; "
-                "the file is not text"
-            )
+                f"{path.name}: byte 0x{raw[error.start]:02X} at position {error.start} is neither "
+                "UTF-8 nor Latin-1 (Windows-1252); the file is not text (damaged, or not the "
+                "right file?)"
+            ) from None
+    # NUL and other control bytes are valid UTF-8 and Windows-1252, but not text either.
+    control = _CONTROL.search(text)
+    if control is not None:
+        raise DuoFileError(
+            f"{path.name}: control byte 0x{ord(control.group()):02X} at character "
+            f"{control.start()}; the file is not text (damaged, or not the right file?)"
+        )
     return text
 
 
@@ -78,8 +85,13 @@ def _normalise_header(name: str) -> str:
 
 @dataclass
 class DuoTable:
+    """Rows keyed by canonical column name, plus ``LINE``: the row's line number in the file."""
+
     path: Path
     rows: list[dict[str, str]]
+
+
+LINE = "_line"
 
 
 def read_table(path: Path, required: dict, optional: dict) -> DuoTable:
@@ -89,8 +101,6 @@ def read_table(path: Path, required: dict, optional: dict) -> DuoTable:
     except OSError as error:
         raise DuoFileError(f"{path}: cannot be read ({error.strerror})") from None
     text = _decode(raw, Path(path))
-    if "\x00" in text:
-        raise DuoFileError(f"{Path(path).name}: contains NUL bytes; the file is not text")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", quotechar='"')
     try:
         header = next(reader)
@@ -111,16 +121,28 @@ def read_table(path: Path, required: dict, optional: dict) -> DuoTable:
             f"Found: {', '.join(h for h in positions if h) or 'none'}"
         )
     rows: list[dict[str, str]] = []
-    for line_number, record in enumerate(reader, start=2):
-        if not record or all(not cell.strip() for cell in record):
-            continue
-        if len(record) < len(header):
-            raise DuoFileError(
-                f"{Path(path).name}, line {line_number}: {len(record)} fields, "
-                f"the header has {len(header)}"
-            )
-        rows.append({key: record[index].strip() for key, index in mapping.items()})
+    line_number = reader.line_num + 1
+    for record in reader:
+        # reader.line_num counts physical lines, also within a quoted field spanning lines.
+        if record and any(cell.strip() for cell in record):
+            if len(record) < len(header):
+                raise DuoFileError(
+                    f"{Path(path).name}, line {line_number}: {len(record)} fields, "
+                    f"the header has {len(header)}"
+                )
+            row = {key: record[index].strip() for key, index in mapping.items()}
+            _complete_location_code(row)
+            row[LINE] = str(line_number)
+            rows.append(row)
+        line_number = reader.line_num + 1
     return DuoTable(path=Path(path), rows=rows)
+
+
+def _complete_location_code(row: dict[str, str]) -> None:
+    """Older releases give the location number alone (``01``); make it ``02CI01``."""
+    code = row.get("location_code", "")
+    if code.isascii() and code.isdecimal() and len(code) <= 2 and row.get("institution_code"):
+        row["location_code"] = row["institution_code"] + code.zfill(2)
 
 
 def parse_count(value: str) -> tuple[int | None, bool]:
@@ -135,9 +157,20 @@ def parse_count(value: str) -> tuple[int | None, bool]:
     return int(value), False
 
 
-def iter_matching(rows: list[dict[str, str]], municipalities: set[str]) -> Iterator[dict[str, str]]:
-    """Rows whose municipality is one of ``municipalities`` (case-insensitive), all if empty."""
-    wanted = {m.strip().casefold() for m in municipalities}
+def normalise_municipality(name: str) -> str:
+    """Comparable form of a municipality name: DUO writes ``S GRAVENHAGE`` and ``NOARDEAST-FRYSLAN``
+    in one file, ``'s-Gravenhage`` and ``Noardeast-Fryslân`` in another."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join("".join(c if c.isalnum() else " " for c in bare).split())
+
+
+def iter_matching(
+    rows: Iterable[dict[str, str]], municipalities: Iterable[str]
+) -> Iterator[dict[str, str]]:
+    """Rows whose municipality is one of ``municipalities`` (case, accents and punctuation are
+    ignored), all if empty."""
+    wanted = {normalise_municipality(m) for m in municipalities}
     for row in rows:
-        if not wanted or row["municipality"].strip().casefold() in wanted:
+        if not wanted or normalise_municipality(row["municipality"]) in wanted:
             yield row

@@ -118,7 +118,9 @@ class SchoolYear(models.Model):
             models.CheckConstraint(
                 name="school_year_runs_august_to_july",
                 condition=Q(start__month=8, start__day=1, end__month=7, end__day=31),
-                violation_error_message=_("Een schooljaar loopt van 1 augustus tot en met 31 juli."),
+                violation_error_message=_(
+                    "Een schooljaar loopt van 1 augustus tot en met 31 juli."
+                ),
             )
         ]
 

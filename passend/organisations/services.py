@@ -24,7 +24,9 @@ class ImportSummary:
 
     counts: Counter = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     partnership_created: bool = False
+    partnership_updated: bool = False
 
     def add(self, kind: str, outcome: str) -> None:
         self.counts[(kind, outcome)] += 1
@@ -41,6 +43,7 @@ class ImportSummary:
             ]
             out.append(f"{kind + 's':<12} " + ", ".join(parts))
         out.extend(f"skipped: {reason}" for reason in self.skipped)
+        out.extend(f"warning: {warning}" for warning in self.warnings)
         return out
 
 
@@ -71,34 +74,44 @@ def import_duo(
     so a bad file leaves the database unchanged. A second run updates, it never duplicates.
     Raises ``duo.DuoFileError`` (bad file) or ``ValueError`` (bad arguments).
     """
-    wanted = {m for m in municipalities if m.strip()}
+    wanted = [m.strip() for m in municipalities if m.strip()]
+    if not wanted:
+        raise ValueError("give at least one municipality (the partnership's area)")
+    partnership_number = partnership_number.strip()
+    partnership_name = (partnership_name or "").strip()
+    if not partnership_number:
+        raise ValueError("the partnership's DUO number is empty")
+    start_year = SchoolYear.parse_name(school_year) if school_year else None
+    if enrollments is not None and start_year is None:
+        raise ValueError("--school-year is required with --enrollments")
     location_table = duo.read_table(locations, duo.LOCATION_COLUMNS, duo.LOCATION_OPTIONAL)
     rows = list(duo.iter_matching(location_table.rows, wanted))
     enrollment_rows: list[dict[str, str]] = []
-    start_year = None
     if enrollments is not None:
-        if not school_year:
-            raise ValueError("--school-year is required with --enrollments")
-        start_year = SchoolYear.parse_name(school_year)
         table = duo.read_table(enrollments, duo.ENROLLMENT_COLUMNS, duo.ENROLLMENT_OPTIONAL)
         enrollment_rows = table.rows
-        for number, row in enumerate(enrollment_rows, start=2):
+        for row in enrollment_rows:
             for column in ("student_count", "vavo_count"):
                 if column in row:
                     try:
                         duo.parse_count(row[column])
                     except ValueError as error:
                         raise duo.DuoFileError(
-                            f"{table.path.name}, line {number}: {error}"
+                            f"{table.path.name}, line {row[duo.LINE]}: {error}"
                         ) from None
-    for number, row in enumerate(rows, start=2):
-        if not row["location_code"].startswith(row["institution_code"]) or not row["name"]:
-            raise duo.DuoFileError(
-                f"{location_table.path.name}: location {row['location_code']!r} "
-                f"(row {number} of the selection) has an inconsistent code or no name"
-            )
+    _check_locations(location_table.path, rows)
+    found = {duo.normalise_municipality(r["municipality"]) for r in rows}
+    unmatched = [m for m in wanted if duo.normalise_municipality(m) not in found]
+    if not rows:
+        raise ValueError(
+            f"{location_table.path.name} lists no location in municipality "
+            f"{', '.join(repr(m) for m in unmatched)}; check the spelling"
+        )
 
     summary = ImportSummary()
+    summary.warnings.extend(
+        f"{location_table.path.name} lists no location in municipality {m!r}" for m in unmatched
+    )
     with transaction.atomic():
         partnership = Partnership.objects.filter(duo_number=partnership_number).first()
         if partnership is None:
@@ -112,15 +125,29 @@ def import_duo(
             summary.partnership_created = True
             record("partnership.create", actor=acting_user, obj=partnership, source="duo")
         elif partnership_name and partnership.name != partnership_name:
-            partnership.name = partnership_name
+            old_name, partnership.name = partnership.name, partnership_name
             partnership.save(update_fields=["name"])
+            summary.partnership_updated = True
+            record(
+                "partnership.update",
+                actor=acting_user,
+                obj=partnership,
+                source="duo",
+                old_name=old_name,
+            )
 
-        boards = {b.duo_number: b for b in SchoolBoard.objects.filter(
-            duo_number__in={r["board_number"] for r in rows}
-        )}
-        schools = {s.location_code: s for s in School.objects.filter(
-            location_code__in={r["location_code"] for r in rows}
-        ).select_related("partnership")}
+        boards = {
+            b.duo_number: b
+            for b in SchoolBoard.objects.filter(duo_number__in={r["board_number"] for r in rows})
+        }
+        schools = {
+            s.location_code: s
+            for s in School.objects.filter(
+                location_code__in={r["location_code"] for r in rows}
+            ).select_related("partnership")
+        }
+        # The file names a board by number only: an existing board is always unchanged.
+        summary.counts[("board", "unchanged")] += len(boards)
         total = len(rows)
         for index, row in enumerate(rows, start=1):
             board = boards.get(row["board_number"])
@@ -163,28 +190,79 @@ def import_duo(
             if progress:
                 progress("locations", index, total)
 
-        if enrollment_rows:
-            _import_enrollments(partnership, enrollment_rows, start_year, summary, progress)
+        if enrollments is not None:
+            _import_enrollments(
+                partnership, table.path.name, enrollment_rows, start_year, summary, progress
+            )
+            changed = summary.get("enrollment", "created") + summary.get("enrollment", "updated")
+            if changed:
+                # Student counts are audited per import, not per row: one event names the file,
+                # the school year and what changed (a re-import that changes nothing adds none).
+                record(
+                    "enrollment.import",
+                    actor=acting_user,
+                    partnership=partnership,
+                    source="duo",
+                    file=table.path.name,
+                    school_year=SchoolYear.name_for_start_year(start_year),
+                    created=summary.get("enrollment", "created"),
+                    updated=summary.get("enrollment", "updated"),
+                )
     return summary
 
 
-def _import_enrollments(partnership, rows, start_year, summary, progress) -> None:
+def _check_locations(path: Path, rows: list[dict[str, str]]) -> None:
+    """The selected location rows must fit the model: DuoFileError before anything is written."""
+    seen: dict[str, str] = {}
+    for row in rows:
+        where = f"{path.name}, line {row[duo.LINE]}"
+        institution, location = row["institution_code"], row["location_code"]
+        if not (len(institution) == 4 and len(location) == 6 and location.startswith(institution)):
+            raise duo.DuoFileError(
+                f"{where}: location code {location!r} does not extend institution code "
+                f"{institution!r} (expected 4 and 6 characters, like 02CI and 02CI00)"
+            )
+        if not row["name"]:
+            raise duo.DuoFileError(f"{where}: location {location} has no name")
+        board = row["board_number"]
+        if not board or len(board) > SchoolBoard._meta.get_field("duo_number").max_length:
+            raise duo.DuoFileError(f"{where}: bad board number {board!r} for {location}")
+        if location in seen:
+            raise duo.DuoFileError(
+                f"{where}: location {location} is listed twice (also on line {seen[location]})"
+            )
+        seen[location] = row[duo.LINE]
+
+
+def _import_enrollments(partnership, filename, rows, start_year, summary, progress) -> None:
     school_year = SchoolYear.get_or_create_for_start_year(start_year)
     schools = {s.location_code: s for s in partnership.schools.all()}
+    # Keyed by school: a count recorded while the school belonged to another partnership is
+    # still this school's one count for the year (unique per school and year).
     existing = {
         e.school_id: e
-        for e in Enrollment.objects.filter(partnership=partnership, school_year=school_year)
+        for e in Enrollment.objects.filter(school__partnership=partnership, school_year=school_year)
     }
     count_date = date(start_year, 10, 1)
     total = len(rows)
+    seen: dict[str, str] = {}
     for index, row in enumerate(rows, start=1):
         school = schools.get(row["location_code"])
         if progress:
             progress("student counts", index, total)
         if school is None:
             continue  # a location outside this partnership's area
+        if school.location_code in seen:
+            raise duo.DuoFileError(
+                f"{filename}, line {row[duo.LINE]}: location {school.location_code} has a "
+                f"second student count (also on line {seen[school.location_code]})"
+            )
+        seen[school.location_code] = row[duo.LINE]
         count, suppressed = duo.parse_count(row["student_count"])
-        vavo, vavo_suppressed = duo.parse_count(row.get("vavo_count", ""))
+        # Without the VAVO column the number is unknown (NULL), not 0.
+        vavo, vavo_suppressed = (
+            duo.parse_count(row["vavo_count"]) if "vavo_count" in row else (None, False)
+        )
         values = {
             "student_count": count,
             "student_count_suppressed": suppressed,

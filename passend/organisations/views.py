@@ -33,9 +33,9 @@ def partnership_detail(request: HttpRequest, code) -> HttpResponse:
     ).first()
     students = None
     if latest_year is not None:
-        students = Enrollment.objects.filter(
-            school__in=schools, school_year=latest_year
-        ).aggregate(students=Sum("student_count"))
+        students = Enrollment.objects.filter(school__in=schools, school_year=latest_year).aggregate(
+            students=Sum("student_count")
+        )
     scope = access.scope_for(request.user)
     return render(
         request,
@@ -45,8 +45,7 @@ def partnership_detail(request: HttpRequest, code) -> HttpResponse:
             "totals": totals,
             "latest_year": latest_year,
             "students": students,
-            "can_manage_users": partnership.pk
-            in scope.partnership_ids(access.USER_ADMIN_ROLES),
+            "can_manage_users": partnership.pk in scope.partnership_ids(access.USER_ADMIN_ROLES),
         },
     )
 
@@ -56,7 +55,8 @@ def partnership_detail(request: HttpRequest, code) -> HttpResponse:
 def school_list(request: HttpRequest) -> HttpResponse:
     """All schools the user may see, searchable, paginated; a constant number of queries."""
     schools = School.objects.visible_to(request.user)
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL bytes are dropped: PostgreSQL refuses them in a query parameter.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     if query:
         schools = schools.filter(
             Q(name__icontains=query)

@@ -31,8 +31,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not options["municipality"]:
+        if not any(m.strip() for m in options["municipality"]):
             raise CommandError("give at least one --municipality (the partnership's area)")
+        if options["school_year"] and not options["enrollments"]:
+            raise CommandError("--school-year is the year of the --enrollments counts; give both")
         show_progress = sys.stderr.isatty() and options["verbosity"] > 0
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -56,5 +58,7 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             if summary.partnership_created:
                 self.stdout.write(f"partnership {options['partnership']} created")
+            elif summary.partnership_updated:
+                self.stdout.write(f"partnership {options['partnership']} renamed")
             for line in summary.lines():
                 self.stdout.write(line)
