@@ -36,7 +36,7 @@ def world(db) -> World:
     c = factories.school(q, name="School Cee")
     users = {
         "partnership_admin": factories.member(Role.PARTNERSHIP_ADMIN, partnership=p),
-        "consultant": factories.member(Role.CONSULTANT, partnership=p),
+        "consultant": factories.member(Role.CONSULTANT, school=a),  # assigned to school A
         "office": factories.member(Role.OFFICE, partnership=p),
         "director": factories.member(Role.DIRECTOR, school=a),
         "coordinator": factories.member(Role.COORDINATOR, school=a),

@@ -310,7 +310,7 @@ def test_add_person_at_school_of_another_partnership_is_refused(client, world):
     assert snapshot() == before
 
 
-@pytest.mark.parametrize("role", [Role.PARTNERSHIP_ADMIN, Role.CONSULTANT])
+@pytest.mark.parametrize("role", [Role.PARTNERSHIP_ADMIN, Role.OFFICE])
 def test_add_person_partnership_role_with_a_school_is_refused(client, world, role):
     sign_in(client, world.users["partnership_admin"])
     before = snapshot()
@@ -320,6 +320,18 @@ def test_add_person_partnership_role_with_a_school_is_refused(client, world, rol
     assert response.status_code == 200
     assert "school" in response.context["form"].errors
     assert snapshot() == before
+
+
+def test_a_consultant_can_be_assigned_to_a_school_or_to_the_whole_partnership(client, world):
+    sign_in(client, world.users["partnership_admin"])
+    url = reverse("accounts:user_create", args=[world.p.code])
+    data = _person_data(world, role=Role.CONSULTANT)
+    assert client.post(url, data).status_code == 302
+    assigned = Membership.objects.get(user__email=data["email"])
+    assert assigned.school == world.b
+    wide = {**data, "email": "wide." + data["email"], "school": ""}
+    assert client.post(url, wide).status_code == 302
+    assert Membership.objects.get(user__email=wide["email"]).school is None
 
 
 def test_add_person_end_before_start_is_refused(client, world):

@@ -22,7 +22,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from passend.accounts.choices import PARTNERSHIP_ROLES, Role
+from passend.accounts.choices import Role
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,10 @@ class Scope:
         return frozenset(self.partnership_roles) | frozenset(self.school_roles)
 
     def partnership_ids(self, roles: Iterable[str] | None = None) -> frozenset[int]:
-        """Partnerships where the user holds one of ``roles`` (any partnership role if None)."""
-        wanted = set(roles) if roles is not None else set(PARTNERSHIP_ROLES)
+        """Partnerships where the user holds one of ``roles`` SWV-wide (any role if None)."""
         ids: set[int] = set()
         for role, pids in self.partnership_roles.items():
-            if role in wanted:
+            if roles is None or role in roles:
                 ids |= pids
         return frozenset(ids)
 
@@ -74,10 +73,11 @@ class Scope:
         )
 
     def has_school_role(self, school, roles: Iterable[str]) -> bool:
-        wanted = set(roles)
-        if school.partnership_id in self.partnership_ids(wanted & PARTNERSHIP_ROLES):
-            return True
-        return school.pk in self.school_ids(wanted - PARTNERSHIP_ROLES)
+        """Whether the user holds one of ``roles`` at ``school``, SWV-wide or at the school."""
+        roles = set(roles)
+        return school.partnership_id in self.partnership_ids(roles) or school.pk in self.school_ids(
+            roles
+        )
 
     def can_see_school(self, school) -> bool:
         return school.partnership_id in self.partnership_ids() or school.pk in self.school_ids()

@@ -15,6 +15,11 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
 
 
-#: Roles held at the level of the partnership (SWV); the others are held at one school.
+#: Roles that can be held for the whole partnership (SWV): then they reach all its schools.
 PARTNERSHIP_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.CONSULTANT, Role.OFFICE})
-SCHOOL_ROLES = frozenset(set(Role) - PARTNERSHIP_ROLES)
+#: Roles that can be held at one school. A consultant is either SWV-wide or assigned to schools
+#: (a koersconsulent has "their" schools), so that role is in both sets.
+SCHOOL_ROLES = frozenset(set(Role) - {Role.PARTNERSHIP_ADMIN, Role.OFFICE})
+#: Roles that must name a school / must not name one.
+SCHOOL_ONLY_ROLES = SCHOOL_ROLES - PARTNERSHIP_ROLES
+PARTNERSHIP_ONLY_ROLES = PARTNERSHIP_ROLES - SCHOOL_ROLES

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from passend.accounts.choices import PARTNERSHIP_ROLES, Role
+from passend.accounts.choices import PARTNERSHIP_ONLY_ROLES, SCHOOL_ONLY_ROLES, Role
 from passend.front.forms import StyledFormMixin
 
 
@@ -55,7 +55,9 @@ class MembershipGrantForm(StyledFormMixin, forms.Form):
         queryset=None,
         required=False,
         to_field_name="code",
-        help_text=_("Alleen voor schoolrollen."),
+        help_text=_(
+            "Voor schoolrollen. Een consulent zonder school werkt voor alle scholen van het SWV."
+        ),
     )
     valid_from = forms.DateField(
         label=_("Geldig vanaf"),
@@ -76,9 +78,9 @@ class MembershipGrantForm(StyledFormMixin, forms.Form):
     def clean(self):
         data = super().clean()
         role, school = data.get("role"), data.get("school")
-        if role in PARTNERSHIP_ROLES and school is not None:
+        if role in PARTNERSHIP_ONLY_ROLES and school is not None:
             self.add_error("school", _("Een SWV-rol hoort niet bij een school."))
-        if role and role not in PARTNERSHIP_ROLES and school is None:
+        if role in SCHOOL_ONLY_ROLES and school is None:
             self.add_error("school", _("Kies de school voor deze rol."))
         start, end = data.get("valid_from"), data.get("valid_until")
         if start and end and end < start:

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from passend.accounts.choices import PARTNERSHIP_ROLES, SCHOOL_ROLES, Role
+from passend.accounts.choices import PARTNERSHIP_ONLY_ROLES, SCHOOL_ONLY_ROLES, Role
 
 
 class UserManager(BaseUserManager["User"]):
@@ -80,8 +80,8 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 class Membership(models.Model):
     """A role of a person in a partnership or at one school, for a date range (lidmaatschap).
 
-    Partnership roles (partnership_admin, consultant, office) have no school; school roles have
-    one. ``partnership`` is always set (the tenant key), also for school roles, so that every
+    Partnership roles (partnership_admin, office) have no school; school roles have one; a
+    consultant is held either for the whole partnership or at each assigned school. ``partnership`` is always set (the tenant key), also for school roles, so that every
     query can be scoped by partnership without a join.
     """
 
@@ -119,8 +119,9 @@ class Membership(models.Model):
             models.CheckConstraint(
                 name="membership_school_matches_role",
                 condition=(
-                    Q(role__in=sorted(PARTNERSHIP_ROLES), school__isnull=True)
-                    | Q(role__in=sorted(SCHOOL_ROLES), school__isnull=False)
+                    Q(role__in=sorted(PARTNERSHIP_ONLY_ROLES), school__isnull=True)
+                    | Q(role__in=sorted(SCHOOL_ONLY_ROLES), school__isnull=False)
+                    | Q(role=Role.CONSULTANT)
                 ),
                 violation_error_message=_(
                     "Een SWV-rol hoort bij het samenwerkingsverband, een schoolrol bij één school."

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from passend.accounts.access import USER_ADMIN_ROLES, forget_scope, scope_for
-from passend.accounts.choices import PARTNERSHIP_ROLES
+from passend.accounts.choices import PARTNERSHIP_ONLY_ROLES
 from passend.accounts.middleware import SESSION_STARTED_KEY
 from passend.accounts.models import Membership, User
 from passend.audit.services import record
@@ -127,7 +127,7 @@ def do_grant_membership(
     _require_user_admin(acting_user, partnership)
     if school is not None and school.partnership_id != partnership.pk:
         raise PermissionDenied
-    if role in PARTNERSHIP_ROLES:
+    if role in PARTNERSHIP_ONLY_ROLES:
         school = None
     with transaction.atomic():
         duplicate = (

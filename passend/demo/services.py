@@ -53,7 +53,7 @@ class DemoAccount:
     full_name: str
     role: str
     partnership: str  # DUO number
-    school: str | None = None  # location code for school roles
+    schools: tuple[str, ...] = ()  # location codes, for roles held at schools
     superuser: bool = False
 
 
@@ -64,8 +64,13 @@ ACCOUNTS = [
         Role.PARTNERSHIP_ADMIN,
         DRECHTSTEDEN["number"],
     ),
+    # The consultant is assigned to schools A and B (a koersconsulent has "their" schools).
     DemoAccount(
-        "consulent@drechtsteden.example", "Karim Consulent", Role.CONSULTANT, DRECHTSTEDEN["number"]
+        "consulent@drechtsteden.example",
+        "Karim Consulent",
+        Role.CONSULTANT,
+        DRECHTSTEDEN["number"],
+        (SCHOOL_A, SCHOOL_B),
     ),
     DemoAccount(
         "office@drechtsteden.example", "Olga van Kantoor", Role.OFFICE, DRECHTSTEDEN["number"]
@@ -75,45 +80,49 @@ ACCOUNTS = [
         "Dirk Directeur",
         Role.DIRECTOR,
         DRECHTSTEDEN["number"],
-        SCHOOL_A,
+        (SCHOOL_A,),
     ),
     DemoAccount(
         "oc.a@drechtsteden.example",
         "Olivia Coördinator",
         Role.COORDINATOR,
         DRECHTSTEDEN["number"],
-        SCHOOL_A,
+        (SCHOOL_A,),
     ),
     DemoAccount(
-        "bpo.a@drechtsteden.example", "Bram Begeleider", Role.BPO, DRECHTSTEDEN["number"], SCHOOL_A
+        "bpo.a@drechtsteden.example",
+        "Bram Begeleider",
+        Role.BPO,
+        DRECHTSTEDEN["number"],
+        (SCHOOL_A,),
     ),
     DemoAccount(
         "mentor.a@drechtsteden.example",
         "Mira Mentor",
         Role.MENTOR,
         DRECHTSTEDEN["number"],
-        SCHOOL_A,
+        (SCHOOL_A,),
     ),
     DemoAccount(
         "smw.a@drechtsteden.example",
         "Sanne Maatschappelijk Werk",
         Role.PARTNER,
         DRECHTSTEDEN["number"],
-        SCHOOL_A,
+        (SCHOOL_A,),
     ),
     DemoAccount(
         "oc.b@drechtsteden.example",
         "Bas Coördinator",
         Role.COORDINATOR,
         DRECHTSTEDEN["number"],
-        SCHOOL_B,
+        (SCHOOL_B,),
     ),
     DemoAccount(
         "bpo.b@drechtsteden.example",
         "Fatima Begeleider",
         Role.BPO,
         DRECHTSTEDEN["number"],
-        SCHOOL_B,
+        (SCHOOL_B,),
     ),
     DemoAccount(
         "beheer@voorbeeldregio.example",
@@ -126,14 +135,14 @@ ACCOUNTS = [
         "Victor Coördinator",
         Role.COORDINATOR,
         VOORBEELD["number"],
-        VOORBEELD_SCHOOLS[0][0],
+        (VOORBEELD_SCHOOLS[0][0],),
     ),
     DemoAccount(
         "bpo@voorbeeldregio.example",
         "Vincent Begeleider",
         Role.BPO,
         VOORBEELD["number"],
-        VOORBEELD_SCHOOLS[0][0],
+        (VOORBEELD_SCHOOLS[0][0],),
     ),
 ]
 SUPERUSER = DemoAccount("admin@passend.example", "Technisch Beheer", "", "", superuser=True)
@@ -222,14 +231,15 @@ def _account(account: DemoAccount) -> User:
 
 def _membership(user: User, account: DemoAccount) -> None:
     partnership = Partnership.objects.get(duo_number=account.partnership)
-    school = School.objects.get(location_code=account.school) if account.school else None
-    Membership.objects.get_or_create(
-        user=user,
-        partnership=partnership,
-        school=school,
-        role=account.role,
-        defaults={"valid_from": DEMO_VALID_FROM},
-    )
+    schools = [School.objects.get(location_code=code) for code in account.schools] or [None]
+    for school in schools:
+        Membership.objects.get_or_create(
+            user=user,
+            partnership=partnership,
+            school=school,
+            role=account.role,
+            defaults={"valid_from": DEMO_VALID_FROM},
+        )
 
 
 def _support_team(school: School, users: dict[str, User]) -> None:
@@ -239,7 +249,7 @@ def _support_team(school: School, users: dict[str, User]) -> None:
         defaults={"partnership": school.partnership},
     )
     bpo = next(
-        users[a.email] for a in ACCOUNTS if a.role == Role.BPO and a.school == school.location_code
+        users[a.email] for a in ACCOUNTS if a.role == Role.BPO and school.location_code in a.schools
     )
     members = [(bpo.full_name, "Begeleider passend onderwijs", Domain.EDUCATION_SUPPORT, "")]
     members += SOT_PARTNERS
@@ -261,7 +271,9 @@ def accounts_for_display() -> list[dict]:
     """The demo accounts with their roles and schools, as printed by ``passend demo``."""
     names = {
         s.location_code: s.name
-        for s in School.objects.filter(location_code__in={a.school for a in ACCOUNTS if a.school})
+        for s in School.objects.filter(
+            location_code__in={code for a in ACCOUNTS for code in a.schools}
+        )
     }
     partnerships = dict(Partnership.objects.values_list("duo_number", "name"))
     rows = [
@@ -271,7 +283,7 @@ def accounts_for_display() -> list[dict]:
             "name": a.full_name,
             "roles": [a.role],
             "partnership": partnerships.get(a.partnership, a.partnership),
-            "schools": [names.get(a.school, a.school)] if a.school else [],
+            "schools": [names.get(code, code) for code in a.schools],
         }
         for a in ACCOUNTS
     ]
