@@ -81,8 +81,9 @@ class Membership(models.Model):
     """A role of a person in a partnership or at one school, for a date range (lidmaatschap).
 
     Partnership roles (partnership_admin, office) have no school; school roles have one; a
-    consultant is held either for the whole partnership or at each assigned school. ``partnership`` is always set (the tenant key), also for school roles, so that every
-    query can be scoped by partnership without a join.
+    consultant is held either for the whole partnership or at each assigned school.
+    ``partnership`` is always set (the tenant key), also for school roles, so that every query
+    can be scoped by partnership without a join.
     """
 
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
