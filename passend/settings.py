@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "passend.audit",
     "passend.accounts",
     "passend.organisations",
+    "passend.quality",
     "passend.front",
     "passend.demo",
 ]
@@ -252,6 +253,10 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Uploaded files (evidence). Never served directly: downloads go through access-checked views.
+MEDIA_ROOT = Path(os.environ.get("PASSEND_MEDIA_ROOT", VAR_DIR / "media"))
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 # --- E-mail and logging -----------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

@@ -181,6 +181,7 @@ def load_demo() -> None:
             _membership(users[account.email], account)
         for code in (SCHOOL_A, SCHOOL_B):
             _support_team(School.objects.get(location_code=code), users)
+        _load_quality(users)
 
 
 def _load_voorbeeld() -> None:
@@ -298,3 +299,78 @@ def accounts_for_display() -> list[dict]:
         }
     )
     return rows
+
+
+# --- Quality framework and self-assessments ------------------------------------------------------
+
+FRAMEWORK_FILE = (
+    Path(__file__).resolve().parent.parent / "quality" / "data" / "koers-vo-2021-2022.json"
+)
+
+
+def _framework(partnership: Partnership, start_year: int, due: date):
+    """The shipped Koers VO framework, published for the year, unless the year has one."""
+    from passend.quality.frameworkfile import parse
+    from passend.quality.models import QualityFramework
+    from passend.quality.services import create_framework_from_file, update_framework
+
+    year = SchoolYear.get_or_create_for_start_year(start_year)
+    existing = QualityFramework.objects.filter(partnership=partnership, school_year=year).first()
+    if existing is not None:
+        return existing
+    framework = create_framework_from_file(
+        parse(FRAMEWORK_FILE.read_bytes()), partnership=partnership, school_year=year, publish=True
+    )
+    return update_framework(framework, acting_user=None, assessment_due=due)
+
+
+def _load_quality(users: dict[str, User]) -> None:
+    from passend.quality.choices import Rating
+    from passend.quality.models import QualityAssessment
+    from passend.quality.services import (
+        rate_aspect,
+        review_assessment,
+        start_assessment,
+        submit_assessment,
+    )
+
+    drechtsteden = Partnership.objects.get(duo_number=DRECHTSTEDEN["number"])
+    voorbeeld = Partnership.objects.get(duo_number=VOORBEELD["number"])
+    _framework(drechtsteden, 2025, date(2026, 6, 1))
+    current = SchoolYear.current()
+    for partnership in (drechtsteden, voorbeeld):
+        _framework(partnership, current.start.year, date(current.end.year, 6, 1))
+
+    coordinator_a = users["oc.a@drechtsteden.example"]
+    coordinator_b = users["oc.b@drechtsteden.example"]
+    consultant = users["consulent@drechtsteden.example"]
+    last_year = SchoolYear.get_or_create_for_start_year(2025)
+    school_a = School.objects.get(location_code=SCHOOL_A)
+    school_b = School.objects.get(location_code=SCHOOL_B)
+    # A rating pattern per school, so the SWV matrix shows variety.
+    patterns = {
+        SCHOOL_A: [Rating.MEETS] * 9 + [Rating.PARTLY] + [Rating.MEETS] * 17,
+        SCHOOL_B: [Rating.MEETS, Rating.PARTLY, Rating.NOT_MET] * 9,
+    }
+    for school, coordinator in ((school_a, coordinator_a), (school_b, coordinator_b)):
+        if QualityAssessment.objects.filter(school=school, school_year=last_year).exists():
+            continue
+        assessment = start_assessment(school=school, school_year=last_year, acting_user=coordinator)
+        ratings = assessment.ratings.select_related("aspect", "assessment").order_by(
+            "aspect__sort_key"
+        )
+        for rating, value in zip(ratings, patterns[school.location_code], strict=False):
+            rate_aspect(
+                rating,
+                acting_user=coordinator,
+                rating_value=value,
+                evidence="Besproken in het SOT; zie de werkafspraken van dit schooljaar.",
+                comment="",
+            )
+        submit_assessment(assessment, acting_user=coordinator)
+        if school == school_a:
+            review_assessment(
+                assessment,
+                acting_user=consultant,
+                review_comment="Helder onderbouwd. Aandachtspunt: evaluatie werkafspraken (10).",
+            )

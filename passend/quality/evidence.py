@@ -1,0 +1,100 @@
+"""Derived evidence: what passend already knows about an aspect, shown beside the school's rating.
+
+Providers are registered per aspect number with ``@provides("6")``; each receives the school and
+school year and returns ``Evidence`` or None (nothing known). Later capabilities (BPO
+assignments, qualifications, PD attendance, werkafspraken) register their own providers here.
+Each provider costs at most one query, so a page's query count does not depend on data size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from passend.accounts.choices import Role
+from passend.organisations.choices import Domain
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """``met``: True (the data supports the aspect), False (it contradicts it), None (neutral)."""
+
+    met: bool | None
+    text: str
+
+
+Provider = Callable[..., Evidence | None]
+PROVIDERS: dict[str, list[Provider]] = {}
+
+
+def provides(*numbers: str) -> Callable[[Provider], Provider]:
+    def register(function: Provider) -> Provider:
+        for number in numbers:
+            PROVIDERS.setdefault(number, []).append(function)
+        return function
+
+    return register
+
+
+def derived_evidence(school, school_year, numbers=None) -> dict[str, list[Evidence]]:
+    """Evidence per aspect number for ``school`` in ``school_year`` (only numbers with data)."""
+    result: dict[str, list[Evidence]] = {}
+    cache: dict[Provider, Evidence | None] = {}
+    for number, providers in PROVIDERS.items():
+        if numbers is not None and number not in numbers:
+            continue
+        for provider in providers:
+            if provider not in cache:
+                cache[provider] = provider(school, school_year)
+            if cache[provider] is not None:
+                result.setdefault(number, []).append(cache[provider])
+    return result
+
+
+def _people_with_role(school, school_year, role) -> list[str]:
+    from passend.accounts.models import Membership
+
+    return sorted(
+        Membership.objects.filter(school=school, role=role, valid_from__lte=school_year.end)
+        .exclude(valid_until__lt=school_year.start)
+        .values_list("user__full_name", flat=True)
+        .distinct()
+    )
+
+
+@provides("1")
+def bpo_appointed(school, school_year) -> Evidence:
+    names = _people_with_role(school, school_year, Role.BPO)
+    if not names:
+        return Evidence(False, _("Er is in dit schooljaar geen bpo'er aan de school verbonden."))
+    return Evidence(True, _("Bpo'er in dit schooljaar: %(names)s.") % {"names": ", ".join(names)})
+
+
+@provides("6")
+def coordinator_set(school, school_year) -> Evidence:
+    names = _people_with_role(school, school_year, Role.COORDINATOR)
+    if not names:
+        return Evidence(False, _("Er is geen ondersteuningscoördinator vastgelegd."))
+    return Evidence(True, _("Ondersteuningscoördinator: %(names)s.") % {"names": ", ".join(names)})
+
+
+@provides("7")
+def bpo_in_support_team(school, school_year) -> Evidence:
+    from passend.organisations.models import SupportTeamMember
+
+    members = sorted(
+        SupportTeamMember.objects.filter(
+            school=school, team__school_year=school_year, domain=Domain.EDUCATION_SUPPORT
+        ).values_list("name", flat=True)
+    )
+    if not members:
+        return Evidence(
+            False,
+            _("Het SOT van dit schooljaar heeft geen lid uit het domein onderwijsondersteuning."),
+        )
+    return Evidence(
+        True,
+        _("Lid van het SOT (onderwijsondersteuning): %(names)s.") % {"names": ", ".join(members)},
+    )
