@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("passend.accounts.urls")),
     path("", include("passend.organisations.urls")),
+    path("", include("passend.quality.urls")),
     path("", include("passend.front.urls")),
 ]
 

@@ -1,15 +1,18 @@
 """The structured file format of a quality framework (JSON), for export and import.
 
-Format ``passend-quality-framework/1``::
+Format ``passend-quality-framework/1`` — flat, so that an SWV can write its own by hand::
 
     {"format": "passend-quality-framework/1", "title": "…", "school_year": "2025-2026",
      "introduction": "…", "source": "…", "minimum_salary_scale": 10,
-     "sections": [{"title": "Randvoorwaarden", "responsibility": "school",
-                   "introduction": "", "aspects": [{"number": "1", "text": "…",
-                   "responsibility": "school", "aspects": [{"number": "1.1", "text": "…"}]}]}]}
+     "sections": [{"title": "Randvoorwaarden", "responsibility": "school"}],
+     "aspects": [{"number": "1", "section": "Randvoorwaarden", "text": "…"},
+                 {"number": "16.1", "section": "Uitvoering op taakgebieden", "text": "…",
+                  "responsibility": "bpo"}]}
 
-``validate`` checks everything before anything is written and names where a problem is: the
-line and column for JSON syntax, the key path (``sections[2].aspects[0].number``) otherwise.
+An aspect's responsibility defaults to its section's; ``16.1`` is a sub-aspect of ``16`` and
+sits in the same section. ``validate`` checks everything before anything is written and names
+where each problem is: line and column for JSON syntax, the key path (``aspects[12].section``)
+otherwise.
 """
 
 from __future__ import annotations
@@ -93,7 +96,7 @@ def validate(data) -> ParsedFramework:
     if not isinstance(data, dict):
         raise FrameworkFileError(["the file must hold one JSON object"])
     if data.get("format") != FORMAT:
-        problems.append(f"format: must be {FORMAT!r}")
+        problems.append(f"$.format: must be {FORMAT!r}")
     title = _text(problems, data, "title", "$", max_length=200)
     school_year = data.get("school_year")
     if school_year is not None and (
@@ -105,44 +108,8 @@ def validate(data) -> ParsedFramework:
         not isinstance(scale, int) or isinstance(scale, bool) or not 1 <= scale <= 20
     ):
         problems.append("$.minimum_salary_scale: must be a whole number from 1 to 20")
-    sections_data = data.get("sections")
-    sections: list[ParsedSection] = []
-    seen_numbers: dict[str, str] = {}
-    seen_titles: set[str] = set()
-    if not isinstance(sections_data, list) or not sections_data:
-        problems.append("$.sections: must be a non-empty list")
-        sections_data = []
-    for s_index, section in enumerate(sections_data):
-        path = f"sections[{s_index}]"
-        if not isinstance(section, dict):
-            problems.append(f"{path}: must be an object")
-            continue
-        s_title = _text(problems, section, "title", path, max_length=200)
-        if s_title in seen_titles:
-            problems.append(f"{path}.title: duplicate section {s_title!r}")
-        seen_titles.add(s_title)
-        responsibility = section.get("responsibility")
-        if responsibility not in RESPONSIBILITIES:
-            problems.append(f"{path}.responsibility: must be one of {', '.join(RESPONSIBILITIES)}")
-            responsibility = "school"
-        aspects = _aspects(
-            problems,
-            section.get("aspects"),
-            f"{path}.aspects",
-            responsibility,
-            seen_numbers,
-            parent=None,
-        )
-        sections.append(
-            ParsedSection(
-                title=s_title,
-                responsibility=responsibility,
-                introduction=_text(
-                    problems, section, "introduction", path, required=False, max_length=300
-                ),
-                aspects=aspects,
-            )
-        )
+    sections = _sections(problems, data.get("sections"))
+    _aspects(problems, data.get("aspects"), {s.title: s for s in sections})
     introduction = _text(problems, data, "introduction", "$", required=False, max_length=20000)
     source = _text(problems, data, "source", "$", required=False, max_length=300)
     if problems:
@@ -157,89 +124,130 @@ def validate(data) -> ParsedFramework:
     )
 
 
-def _aspects(problems, items, path, responsibility, seen, *, parent) -> list[ParsedAspect]:
-    if not isinstance(items, list) or (parent is None and not items):
-        if parent is None or items is not None:
-            problems.append(f"{path}: must be a{' non-empty' if parent is None else ''} list")
+def _key(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split("."))
+
+
+def _sections(problems: list[str], items) -> list[ParsedSection]:
+    if not isinstance(items, list) or not items:
+        problems.append("$.sections: must be a non-empty list")
         return []
-    result = []
+    sections: list[ParsedSection] = []
+    titles: set[str] = set()
     for index, item in enumerate(items):
-        here = f"{path}[{index}]"
+        here = f"sections[{index}]"
         if not isinstance(item, dict):
             problems.append(f"{here}: must be an object")
             continue
-        number = item.get("number")
-        if isinstance(number, int) and not isinstance(number, bool):
-            number = str(number)
-        if not isinstance(number, str) or not number.strip():
-            problems.append(f"{here}.number: missing")
-            number = ""
-        else:
-            number = number.strip().rstrip(".")
-            if not NUMBER.match(number):
-                problems.append(f"{here}.number: {number!r} is not like 7 or 16.2")
-            elif parent is None and "." in number:
-                problems.append(f"{here}.number: {number!r} is a sub-aspect at the top level")
-            elif parent is not None and not number.startswith(parent + "."):
-                problems.append(f"{here}.number: {number!r} is not a sub-aspect of {parent}")
-            elif number in seen:
-                problems.append(f"{here}.number: duplicate number {number!r} (also {seen[number]})")
-            seen.setdefault(number, here)
-        own = item.get("responsibility", responsibility)
-        if own not in RESPONSIBILITIES:
+        title = _text(problems, item, "title", here, max_length=200)
+        if title in titles:
+            problems.append(f"{here}.title: duplicate section {title!r}")
+        titles.add(title)
+        responsibility = item.get("responsibility")
+        if responsibility not in RESPONSIBILITIES:
             problems.append(f"{here}.responsibility: must be one of {', '.join(RESPONSIBILITIES)}")
-            own = responsibility
+            responsibility = "school"
+        introduction = _text(problems, item, "introduction", here, required=False, max_length=300)
+        sections.append(ParsedSection(title, responsibility, introduction, []))
+    return sections
+
+
+def _aspects(problems: list[str], items, sections: dict[str, ParsedSection]) -> None:
+    """Validate the flat aspect list and hang each aspect under its section (or main aspect)."""
+    if not isinstance(items, list) or not items:
+        problems.append("$.aspects: must be a non-empty list")
+        return
+    seen: dict[str, str] = {}
+    mains: dict[str, tuple[ParsedAspect, str]] = {}
+    subs: list[tuple[str, ParsedAspect, str]] = []
+    for index, item in enumerate(items):
+        here = f"aspects[{index}]"
+        if not isinstance(item, dict):
+            problems.append(f"{here}: must be an object")
+            continue
+        number = _number(problems, item.get("number"), here, seen)
+        title = item.get("section")
+        section = sections.get(title) if isinstance(title, str) else None
+        if not title:
+            problems.append(f"{here}.section: missing")
+        elif section is None:
+            problems.append(f"{here}.section: unknown section {title!r}")
+        default = section.responsibility if section else "school"
+        responsibility = item.get("responsibility", default)
+        if responsibility not in RESPONSIBILITIES:
+            problems.append(f"{here}.responsibility: must be one of {', '.join(RESPONSIBILITIES)}")
+            responsibility = default
         aspect = ParsedAspect(
-            number=number,
-            text=_text(problems, item, "text", here, max_length=5000),
-            responsibility=own,
+            number, _text(problems, item, "text", here, max_length=5000), responsibility
         )
-        if "aspects" in item:
-            if parent is not None:
-                problems.append(f"{here}.aspects: sub-aspects cannot have sub-aspects")
-            else:
-                aspect.children = _aspects(
-                    problems, item["aspects"], f"{here}.aspects", own, seen, parent=number
-                )
-        result.append(aspect)
-    return result
+        if not number or section is None:
+            continue
+        if "." in number:
+            subs.append((here, aspect, section.title))
+        else:
+            mains[number] = (aspect, section.title)
+            section.aspects.append(aspect)
+    for here, aspect, title in subs:
+        main_number = aspect.number.split(".")[0]
+        main = mains.get(main_number)
+        if main is None:
+            problems.append(f"{here}.number: {aspect.number!r} has no main aspect {main_number!r}")
+        elif main[1] != title:
+            problems.append(
+                f"{here}.section: {aspect.number!r} belongs in the section of aspect "
+                f"{main_number} ({main[1]!r})"
+            )
+        else:
+            main[0].children.append(aspect)
+    for section in sections.values():
+        section.aspects.sort(key=lambda a: _key(a.number))
+        for aspect in section.aspects:
+            aspect.children.sort(key=lambda a: _key(a.number))
+
+
+def _number(problems: list[str], number, here: str, seen: dict[str, str]) -> str:
+    if isinstance(number, int) and not isinstance(number, bool):
+        number = str(number)
+    if not isinstance(number, str) or not number.strip():
+        problems.append(f"{here}.number: missing")
+        return ""
+    number = number.strip().rstrip(".")
+    if not NUMBER.match(number):
+        problems.append(f"{here}.number: {number!r} is not like 7 or 16.2")
+        return ""
+    if number in seen:
+        problems.append(f"{here}.number: duplicate number {number!r} (also {seen[number]})")
+        return ""
+    seen[number] = here
+    return number
 
 
 def dump(framework) -> dict:
     """A framework (model instance) as the file structure; ``validate(dump(f))`` round-trips."""
-    aspects = list(framework.aspects.order_by("sort_key"))
-    children: dict[int, list] = {}
-    for aspect in aspects:
-        if aspect.parent_id:
-            children.setdefault(aspect.parent_id, []).append(aspect)
-
-    def one(aspect) -> dict:
-        item = {
-            "number": aspect.number,
-            "text": aspect.text,
-            "responsibility": aspect.responsibility,
-        }
-        if aspect.pk in children:
-            item["aspects"] = [one(child) for child in children[aspect.pk]]
-        return item
-
-    sections = []
-    for section in framework.sections.order_by("position"):
-        entry = {"title": section.title, "responsibility": section.responsibility}
-        if section.introduction:
-            entry["introduction"] = section.introduction
-        entry["aspects"] = [
-            one(a) for a in aspects if a.section_id == section.pk and a.parent_id is None
-        ]
-        sections.append(entry)
-    data = {"format": FORMAT, "title": framework.title, "school_year": framework.school_year.name}
+    sections = list(framework.sections.order_by("position"))
+    titles = {section.pk: section.title for section in sections}
+    data: dict = {"format": FORMAT, "title": framework.title}
+    data["school_year"] = framework.school_year.name
     if framework.source:
         data["source"] = framework.source
     if framework.minimum_salary_scale is not None:
         data["minimum_salary_scale"] = framework.minimum_salary_scale
     if framework.introduction:
         data["introduction"] = framework.introduction
-    data["sections"] = sections
+    data["sections"] = [
+        {"title": s.title, "responsibility": s.responsibility}
+        | ({"introduction": s.introduction} if s.introduction else {})
+        for s in sections
+    ]
+    data["aspects"] = [
+        {
+            "number": aspect.number,
+            "section": titles[aspect.section_id],
+            "text": aspect.text,
+            "responsibility": aspect.responsibility,
+        }
+        for aspect in framework.aspects.order_by("sort_key")
+    ]
     return data
 
 

@@ -1,0 +1,3 @@
+"""Quality framework views: overview."""
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Authorization rules for passend/quality/views/assessments.py (fixture: quality_world)."""
+
+from __future__ import annotations
+
+from tests.authz import Rule
+
+RULES: dict[str, Rule] = {}
