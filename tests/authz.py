@@ -82,5 +82,3 @@ def only(allowed: list[str], ok: int = 200, inside: list[str] | None = None, **e
     for p in allowed:
         result[p] = ok
     return result
-
-

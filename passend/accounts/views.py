@@ -24,6 +24,7 @@ from passend.accounts.forms import (
     UserCreateForm,
 )
 from passend.accounts.models import Membership
+from passend.front.feedback import add_service_error, flash_errors
 
 User = get_user_model()
 
@@ -149,7 +150,7 @@ def user_create(request: HttpRequest, partnership_code) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Persoon toegevoegd met de gekozen rol."))
             return redirect("accounts:user_detail", partnership.code, membership.user.code)
@@ -173,7 +174,7 @@ def user_detail(request: HttpRequest, partnership_code, user_code) -> HttpRespon
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("Rol toegekend."))
             return redirect("accounts:user_detail", partnership.code, member.code)
@@ -206,12 +207,9 @@ def membership_end(request: HttpRequest, partnership_code, membership_code) -> H
                 request=request,
             )
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            flash_errors(request, error)
         else:
             messages.success(request, _("Rol beëindigd."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        flash_errors(request, form)
     return redirect("accounts:user_detail", partnership.code, membership.user.code)

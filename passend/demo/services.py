@@ -312,16 +312,24 @@ def _framework(partnership: Partnership, start_year: int, due: date):
     """The shipped Koers VO framework, published for the year, unless the year has one."""
     from passend.quality.frameworkfile import parse
     from passend.quality.models import QualityFramework
-    from passend.quality.services import create_framework_from_file, update_framework
+    from passend.quality.services import (
+        create_framework_from_file,
+        publish_framework,
+        update_framework,
+    )
 
     year = SchoolYear.get_or_create_for_start_year(start_year)
     existing = QualityFramework.objects.filter(partnership=partnership, school_year=year).first()
     if existing is not None:
         return existing
     framework = create_framework_from_file(
-        parse(FRAMEWORK_FILE.read_bytes()), partnership=partnership, school_year=year, publish=True
+        parse(FRAMEWORK_FILE.read_bytes()), partnership=partnership, school_year=year
     )
-    return update_framework(framework, acting_user=None, assessment_due=due)
+    # The SWV adopts Koers VO's framework for this year under its own title.
+    update_framework(
+        framework, acting_user=None, title=f"Kwaliteitskader BPO {year}", assessment_due=due
+    )
+    return publish_framework(framework, acting_user=None)
 
 
 def _load_quality(users: dict[str, User]) -> None:

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from passend.accounts import access
 from passend.accounts.choices import Role
 from passend.organisations.models import School
+from passend.quality import access as quality_access
+from passend.quality.due import due_for
 
 
 @login_required
@@ -26,10 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     admin_ids = scope.partnership_ids(access.USER_ADMIN_ROLES)
     wide_ids = scope.partnership_ids()
+    framework_ids = quality_access.framework_partnership_ids(request.user)
     sections = [
         {
             "partnership": p,
             "can_manage_users": p.pk in admin_ids,
+            "reads_frameworks": p.pk in framework_ids,
             "sees_all_schools": p.pk in wide_ids,
             "schools": [s for s in schools if s.partnership_id == p.pk],
             "roles": sorted(
@@ -44,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for p in partnerships
     ]
-    return render(request, "front/home.html", {"sections": sections})
+    return render(request, "front/home.html", {"sections": sections, "due": due_for(request.user)})
 
 
 @never_cache

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from passend.accounts import access
 from passend.organisations.models import Enrollment, School, SchoolYear, SupportTeamMember
+from passend.quality import access as quality_access
 
 
 def _schools_with_latest_count(queryset):
@@ -46,6 +47,8 @@ def partnership_detail(request: HttpRequest, code) -> HttpResponse:
             "latest_year": latest_year,
             "students": students,
             "can_manage_users": partnership.pk in scope.partnership_ids(access.USER_ADMIN_ROLES),
+            "can_read_frameworks": partnership.pk
+            in quality_access.framework_partnership_ids(request.user),
         },
     )
 
@@ -91,5 +94,6 @@ def school_detail(request: HttpRequest, code) -> HttpResponse:
             "enrollments": enrollments,
             "current_year": current_year,
             "team_members": team_members,
+            "can_see_assessments": quality_access.can(request.user, "view", school),
         },
     )

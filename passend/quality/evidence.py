@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from passend.accounts.choices import Role
@@ -82,19 +83,46 @@ def coordinator_set(school, school_year) -> Evidence:
 
 @provides("7")
 def bpo_in_support_team(school, school_year) -> Evidence:
-    from passend.organisations.models import SupportTeamMember
+    """Is a BPO of the school a member of its SOT (domain onderwijsondersteuning)? One query:
+    the year's SOT joined with its members, each marked when linked to a BPO of the school."""
+    from passend.accounts.models import Membership
+    from passend.organisations.models import SupportTeam
 
-    members = sorted(
-        SupportTeamMember.objects.filter(
-            school=school, team__school_year=school_year, domain=Domain.EDUCATION_SUPPORT
-        ).values_list("name", flat=True)
+    bpo = (
+        Membership.objects.filter(
+            user=OuterRef("members__user"),
+            school=school,
+            role=Role.BPO,
+            valid_from__lte=school_year.end,
+        )
+        .exclude(valid_until__lt=school_year.start)
+        .values("pk")
     )
-    if not members:
+    rows = list(
+        SupportTeam.objects.filter(school=school, school_year=school_year)
+        .annotate(is_bpo=Exists(bpo))
+        .values_list("members__name", "members__domain", "is_bpo")
+    )
+    if not rows:
+        return Evidence(False, _("Er is voor dit schooljaar geen SOT vastgelegd."))
+    education = sorted({n for n, d, _b in rows if n and d == Domain.EDUCATION_SUPPORT})
+    bpos = sorted({n for n, d, b in rows if n and d == Domain.EDUCATION_SUPPORT and b})
+    if bpos:
         return Evidence(
-            False,
-            _("Het SOT van dit schooljaar heeft geen lid uit het domein onderwijsondersteuning."),
+            True,
+            _("De bpo'er is lid van het SOT (onderwijsondersteuning): %(names)s.")
+            % {"names": ", ".join(bpos)},
+        )
+    if education:
+        return Evidence(
+            None,
+            _(
+                "Lid van het SOT (onderwijsondersteuning): %(names)s; in passend niet "
+                "gekoppeld aan de bpo'er van de school."
+            )
+            % {"names": ", ".join(education)},
         )
     return Evidence(
-        True,
-        _("Lid van het SOT (onderwijsondersteuning): %(names)s.") % {"names": ", ".join(members)},
+        False,
+        _("Het SOT van dit schooljaar heeft geen lid uit het domein onderwijsondersteuning."),
     )

@@ -242,6 +242,7 @@ class QualityAssessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     review_comment = models.TextField(_("algemene reactie consulent"), blank=True)
+    reopen_reason = models.TextField(_("reden heropenen"), max_length=5000, blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 

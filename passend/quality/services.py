@@ -16,7 +16,7 @@ from passend.quality.choices import (
     AssessmentStatus,
     FrameworkStatus,
 )
-from passend.quality.frameworkfile import ParsedFramework
+from passend.quality.frameworkfile import NUMBER, ParsedFramework
 from passend.quality.models import (
     AspectRating,
     QualityAspect,
@@ -59,6 +59,10 @@ def create_framework_from_file(
     """
     _require_manage(acting_user, partnership)
     with transaction.atomic():
+        # Serialise version numbering per partnership: two imports or copies at the same moment
+        # would otherwise both take max+1 (PostgreSQL row lock; SQLite's IMMEDIATE transactions
+        # already serialise writers).
+        type(partnership).objects.select_for_update().filter(pk=partnership.pk).first()
         framework = QualityFramework.objects.create(
             partnership=partnership,
             school_year=school_year,
@@ -101,12 +105,20 @@ def create_framework_from_file(
 
 def copy_framework(framework: QualityFramework, *, school_year, acting_user) -> QualityFramework:
     """A new draft version (for ``school_year``) with the same sections and aspects."""
-    from passend.quality.frameworkfile import dump, validate
+    from passend.quality.frameworkfile import FrameworkFileError, dump, validate
 
     _require_manage(acting_user, framework.partnership)
+    try:
+        parsed = validate(dump(framework))
+    except FrameworkFileError as error:
+        # e.g. a draft whose aspects were all deleted: refused as input, not a server error.
+        raise ValidationError(
+            _("Dit kwaliteitskader kan niet worden gekopieerd: %(problems)s")
+            % {"problems": "; ".join(error.problems)}
+        ) from None
     with transaction.atomic():
         copy = create_framework_from_file(
-            validate(dump(framework)),
+            parsed,
             partnership=framework.partnership,
             school_year=school_year,
             acting_user=acting_user,
@@ -159,9 +171,15 @@ def save_aspect(
     _require_draft(framework)
     if section.framework_id != framework.pk:
         raise PermissionDenied
+    if not NUMBER.fullmatch(number):
+        raise ValidationError({"number": _("Geef een nummer zoals 7 of 16.2.")})
     parent = None
     if "." in number:
-        parent = framework.aspects.filter(number=number.split(".")[0]).first()
+        parents = framework.aspects.filter(number=number.split(".")[0])
+        if aspect is not None:
+            # Renumbering 16 to 16.5 must not make 16 its own parent.
+            parents = parents.exclude(pk=aspect.pk)
+        parent = parents.first()
         if parent is None:
             raise ValidationError(
                 {"number": _("Hoofdaspect %(n)s bestaat niet.") % {"n": number.split(".")[0]}}
@@ -170,9 +188,20 @@ def save_aspect(
     clash = framework.aspects.filter(number=number)
     if aspect is not None:
         clash = clash.exclude(pk=aspect.pk)
-        if aspect.children.exists() and "." in number:
+        has_children = aspect.children.exists()
+        if has_children and "." in number:
             raise ValidationError(
                 {"number": _("Een aspect met subaspecten kan geen subaspect worden.")}
+            )
+        if has_children and number != aspect.number:
+            # Its sub-aspects (16.1 …) would keep the old number under a renumbered parent.
+            raise ValidationError(
+                {
+                    "number": _(
+                        "Een aspect met subaspecten houdt zijn nummer; "
+                        "verwijder of hernummer eerst de subaspecten."
+                    )
+                }
             )
     if clash.exists():
         raise ValidationError({"number": _("Dit nummer bestaat al in dit kader.")})
@@ -333,6 +362,24 @@ def submit_assessment(assessment: QualityAssessment, *, acting_user, request=Non
     return assessment
 
 
+def open_evidence_file(rating: AspectRating, *, acting_user, request=None):
+    """The rating's evidence file, opened for reading, for someone who may see the assessment;
+    the download is audited. FileNotFoundError when there is none (or it is gone from disk)."""
+    assessment = rating.assessment
+    _require(acting_user, "view", assessment.school)
+    if not rating.evidence_file:
+        raise FileNotFoundError("no evidence file")
+    handle = rating.evidence_file.storage.open(rating.evidence_file.name, "rb")
+    record(
+        "assessment.evidence_download",
+        actor=acting_user,
+        obj=assessment,
+        request=request,
+        aspect=rating.aspect.number,
+    )
+    return handle
+
+
 def _require_reviewable(assessment: QualityAssessment) -> None:
     if assessment.status != AssessmentStatus.SUBMITTED:
         raise ValidationError(_("Alleen een ingediende zelfevaluatie kan worden beoordeeld."))
@@ -383,7 +430,8 @@ def reopen_assessment(assessment: QualityAssessment, *, acting_user, reason: str
         )
     with transaction.atomic():
         assessment.status = AssessmentStatus.REOPENED
-        assessment.save(update_fields=["status", "updated_at"])
+        assessment.reopen_reason = reason
+        assessment.save(update_fields=["status", "reopen_reason", "updated_at"])
         record(
             "assessment.reopen", actor=acting_user, obj=assessment, request=request, reason=reason
         )
