@@ -7,6 +7,14 @@ import pytest
 from passend.accounts.choices import Role
 from tests import factories
 
+# Fixtures of later capabilities live beside their tests, one module per topic.
+pytest_plugins = [
+    "tests.fixtures_staffing",
+    "tests.fixtures_procedures",
+    "tests.fixtures_hours",
+    "tests.fixtures_development",
+]
+
 
 def pytest_configure(config):
     from django.conf import settings

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "passend.accounts",
     "passend.organisations",
     "passend.quality",
+    "passend.staffing",
+    "passend.development",
     "passend.front",
     "passend.demo",
 ]

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("passend.accounts.urls")),
     path("", include("passend.organisations.urls")),
     path("", include("passend.quality.urls")),
+    path("", include("passend.staffing.urls")),
+    path("", include("passend.development.urls")),
     path("", include("passend.front.urls")),
 ]
 

@@ -15,7 +15,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from passend.accounts.models import Membership
 from tests.authz import IN_P, LOGIN, PERSONAS, SEES_A, Rule, only, statuses  # noqa: E402
+from tests.authz_development import RULES as DEVELOPMENT_RULES  # noqa: E402
+from tests.authz_hours import RULES as HOURS_RULES  # noqa: E402
+from tests.authz_procedures import RULES as PROCEDURE_RULES  # noqa: E402
 from tests.authz_quality import RULES as QUALITY_RULES  # noqa: E402
+from tests.authz_staffing import RULES as STAFFING_RULES  # noqa: E402
 
 
 def first_membership(w):
@@ -80,7 +84,14 @@ CORE_RULES: dict[str, Rule] = {
     ),
 }
 
-MATRIX: dict[str, Rule] = {**CORE_RULES, **QUALITY_RULES}
+MATRIX: dict[str, Rule] = {
+    **CORE_RULES,
+    **QUALITY_RULES,
+    **STAFFING_RULES,
+    **PROCEDURE_RULES,
+    **HOURS_RULES,
+    **DEVELOPMENT_RULES,
+}
 
 # Django's admin: one gate (superuser only) guards its whole namespace; a sample of its pages
 # is walked for every persona.

@@ -43,6 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mailadres"), max_length=254, unique=True)
     full_name = models.CharField(_("naam"), max_length=150)
+    phone = models.CharField(_("telefoonnummer"), max_length=30, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     is_staff = models.BooleanField(_("toegang tot beheer"), default=False)
     date_joined = models.DateTimeField(_("aangemaakt"), default=timezone.now)

@@ -1,0 +1,5 @@
+from passend.development import views
+
+app_name = "development"
+
+urlpatterns = [*views.urlpatterns]

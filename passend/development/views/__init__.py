@@ -1,0 +1,3 @@
+"""Professional development views."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Derived evidence providers for the quality framework (see passend.quality.evidence)."""

@@ -1,0 +1,5 @@
+from passend.staffing import views
+
+app_name = "staffing"
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,3 @@
+"""Staffing views: assignments."""
+
+urlpatterns: list = []

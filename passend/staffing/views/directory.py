@@ -1,0 +1,3 @@
+"""Staffing views: directory."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staffing views: hours."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Staffing views: procedures."""
+
+urlpatterns: list = []
