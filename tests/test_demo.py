@@ -91,6 +91,9 @@ def _snapshot() -> dict[str, list[tuple]]:
         *apps.get_app_config("accounts").get_models(),
         *apps.get_app_config("organisations").get_models(),
         *apps.get_app_config("audit").get_models(),
+        *apps.get_app_config("quality").get_models(),
+        *apps.get_app_config("staffing").get_models(),
+        *apps.get_app_config("development").get_models(),
         TOTPDevice,
     ]
     snap = {}

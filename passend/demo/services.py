@@ -182,6 +182,11 @@ def load_demo() -> None:
         for code in (SCHOOL_A, SCHOOL_B):
             _support_team(School.objects.get(location_code=code), users)
         _load_quality(users)
+        # Staffing and professional development, each topic in its own module.
+        from passend.demo import development, hours, procedures, staffing
+
+        for topic in (staffing, procedures, hours, development):
+            topic.load(users)
 
 
 def _load_voorbeeld() -> None:

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_GET
 
 from passend.accounts import access
 from passend.accounts.choices import Role
+from passend.development import access as development_access
 from passend.organisations.models import School
 from passend.quality import access as quality_access
 from passend.quality.due import due_for
+from passend.staffing import access as staffing_access
 
 
 @login_required
@@ -29,11 +31,19 @@ def home(request: HttpRequest) -> HttpResponse:
     admin_ids = scope.partnership_ids(access.USER_ADMIN_ROLES)
     wide_ids = scope.partnership_ids()
     framework_ids = quality_access.framework_partnership_ids(request.user)
+    directory_ids = staffing_access.directory_partnership_ids(request.user)
+    event_ids = development_access.event_partnership_ids(request.user)
+    hours_ids = scope.partnership_ids(staffing_access.HOURS_VIEW_ROLES) | frozenset(
+        s.partnership_id for s in schools if s.pk in scope.school_ids({Role.CONSULTANT})
+    )
     sections = [
         {
             "partnership": p,
             "can_manage_users": p.pk in admin_ids,
             "reads_frameworks": p.pk in framework_ids,
+            "reads_directory": p.pk in directory_ids,
+            "reads_events": p.pk in event_ids,
+            "reads_hours": p.pk in hours_ids,
             "sees_all_schools": p.pk in wide_ids,
             "schools": [s for s in schools if s.partnership_id == p.pk],
             "roles": sorted(
@@ -48,7 +58,15 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         for p in partnerships
     ]
-    return render(request, "front/home.html", {"sections": sections, "due": due_for(request.user)})
+    personal = {
+        "is_bpo": Role.BPO in scope.roles,
+        "keeps_development": bool(scope.roles & development_access.REGISTER_ROLES),
+    }
+    return render(
+        request,
+        "front/home.html",
+        {"sections": sections, "due": due_for(request.user), "personal": personal},
+    )
 
 
 @never_cache

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 from passend.accounts import access
 from passend.organisations.models import Enrollment, School, SchoolYear, SupportTeamMember
 from passend.quality import access as quality_access
+from passend.staffing import access as staffing_access
+from passend.staffing.models import BpoAssignment
 
 
 def _schools_with_latest_count(queryset):
@@ -86,6 +88,14 @@ def school_detail(request: HttpRequest, code) -> HttpResponse:
         .select_related("user")
         .order_by("domain", "name")
     )
+    can_see_staffing = staffing_access.can(request.user, school, staffing_access.VIEW_ROLES)
+    bpo_assignments = (
+        BpoAssignment.objects.filter(school=school, school_year=current_year)
+        .select_related("bpo")
+        .order_by("kind", "bpo__full_name", "start_date")
+        if can_see_staffing
+        else []
+    )
     return render(
         request,
         "organisations/school_detail.html",
@@ -95,5 +105,10 @@ def school_detail(request: HttpRequest, code) -> HttpResponse:
             "current_year": current_year,
             "team_members": team_members,
             "can_see_assessments": quality_access.can(request.user, "view", school),
+            "can_see_staffing": can_see_staffing,
+            "can_see_procedures": staffing_access.can(
+                request.user, school, staffing_access.PROCEDURE_VIEW_ROLES
+            ),
+            "bpo_assignments": bpo_assignments,
         },
     )

@@ -1,8 +1,9 @@
 """Derived evidence: what passend already knows about an aspect, shown beside the school's rating.
 
 Providers are registered per aspect number with ``@provides("6")``; each receives the school and
-school year and returns ``Evidence`` or None (nothing known). Later capabilities (BPO
-assignments, qualifications, PD attendance, werkafspraken) register their own providers here.
+school year and returns ``Evidence``, a list of them (one line per person, e.g. per BPO), or None
+(nothing known). Later capabilities (BPO assignments, qualifications, PD attendance,
+werkafspraken) register their own providers here.
 Each provider costs at most one query, so a page's query count does not depend on data size.
 """
 
@@ -26,7 +27,7 @@ class Evidence:
     text: str
 
 
-Provider = Callable[..., Evidence | None]
+Provider = Callable[..., "Evidence | list[Evidence] | None"]
 PROVIDERS: dict[str, list[Provider]] = {}
 
 
@@ -42,15 +43,18 @@ def provides(*numbers: str) -> Callable[[Provider], Provider]:
 def derived_evidence(school, school_year, numbers=None) -> dict[str, list[Evidence]]:
     """Evidence per aspect number for ``school`` in ``school_year`` (only numbers with data)."""
     result: dict[str, list[Evidence]] = {}
-    cache: dict[Provider, Evidence | None] = {}
+    cache: dict[Provider, list[Evidence]] = {}
     for number, providers in PROVIDERS.items():
         if numbers is not None and number not in numbers:
             continue
         for provider in providers:
             if provider not in cache:
-                cache[provider] = provider(school, school_year)
-            if cache[provider] is not None:
-                result.setdefault(number, []).append(cache[provider])
+                found = provider(school, school_year)
+                if found is None:
+                    found = []
+                cache[provider] = [found] if isinstance(found, Evidence) else list(found)
+            if cache[provider]:
+                result.setdefault(number, []).extend(cache[provider])
     return result
 
 
@@ -65,12 +69,8 @@ def _people_with_role(school, school_year, role) -> list[str]:
     )
 
 
-@provides("1")
-def bpo_appointed(school, school_year) -> Evidence:
-    names = _people_with_role(school, school_year, Role.BPO)
-    if not names:
-        return Evidence(False, _("Er is in dit schooljaar geen bpo'er aan de school verbonden."))
-    return Evidence(True, _("Bpo'er in dit schooljaar: %(names)s.") % {"names": ", ".join(names)})
+# Aspect 1 (BPO tasks demonstrably assigned) comes from the BPO assignments of the year, with
+# the people holding the bpo role: passend.staffing.evidence.bpo_assigned.
 
 
 @provides("6")

@@ -154,7 +154,10 @@ def directory_partnership_ids(user) -> frozenset[int]:
     from passend.organisations.models import School
 
     scope = scope_for(user)
-    via_schools = School.objects.filter(pk__in=scope.school_ids(DIRECTORY_SCHOOL_ROLES))
+    # A consultant assigned to schools is SWV staff too: they read their SWV's directory.
+    via_schools = School.objects.filter(
+        pk__in=scope.school_ids(DIRECTORY_SCHOOL_ROLES | {Role.CONSULTANT})
+    )
     return scope.partnership_ids(DIRECTORY_SWV_ROLES | DIRECTORY_SCHOOL_ROLES) | frozenset(
         via_schools.values_list("partnership_id", flat=True)
     )
@@ -176,14 +179,15 @@ def get_partnership_for_directory(user, code, *, maintain: bool = False):
 
 
 def get_partnership_for_hours(user, code, *, edit: bool = False):
-    from passend.organisations.models import Partnership
+    from passend.organisations.models import Partnership, School
 
     scope = scope_for(user)
-    partnership = (
-        Partnership.objects.filter(pk__in=scope.partnership_ids(HOURS_VIEW_ROLES))
-        .filter(code=_parse_code(code))
-        .first()
+    # Consultants assigned to schools are SWV staff: they read the SWV's hours table too.
+    via_schools = School.objects.filter(pk__in=scope.school_ids({Role.CONSULTANT}))
+    readable = scope.partnership_ids(HOURS_VIEW_ROLES) | frozenset(
+        via_schools.values_list("partnership_id", flat=True)
     )
+    partnership = Partnership.objects.filter(pk__in=readable).filter(code=_parse_code(code)).first()
     if partnership is None:
         raise Http404
     if edit and partnership.pk not in scope.partnership_ids(HOURS_EDIT_ROLES):

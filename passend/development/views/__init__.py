@@ -1,3 +1,5 @@
-"""Professional development views."""
+"""Professional development views (URL namespace ``development``)."""
 
-urlpatterns: list = []
+from passend.development.views import events, records
+
+urlpatterns: list = [*events.urlpatterns, *records.urlpatterns]
