@@ -16,7 +16,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from passend.front.forms import StyledFormMixin
-from passend.quality.forms.assessments import check_evidence_file, safe_filename
+from passend.front.uploads import check_evidence_file, safe_filename
 
 CERTIFICATE_TYPES = (".pdf", ".png", ".jpg", ".jpeg")
 CERTIFICATE_ACCEPT = ",".join(CERTIFICATE_TYPES)

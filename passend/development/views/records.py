@@ -4,7 +4,6 @@ own records of other development (aspect 12) with their certificates."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +20,8 @@ from passend.development.choices import RegistrationStatus
 from passend.development.forms.records import RecordForm
 from passend.development.models import PdRegistration
 from passend.front.feedback import add_service_error
+from passend.front.uploads import attachment_response
 from passend.organisations.models import SchoolYear
-from passend.quality.forms.assessments import content_type_for
 
 MY_PAGE = "development:my_development"
 
@@ -165,13 +164,7 @@ def record_certificate(request: HttpRequest, code) -> FileResponse:
         handle = services.open_certificate(record_obj, acting_user=request.user, request=request)
     except FileNotFoundError:
         raise Http404 from None
-    stored = record_obj.certificate.name
-    filename = record_obj.certificate_filename or PurePosixPath(stored).name
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type_for(stored)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(handle, record_obj.certificate.name, record_obj.certificate_filename)
 
 
 urlpatterns = [

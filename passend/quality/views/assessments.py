@@ -8,7 +8,6 @@ does not allow the action) is shown as a message or form error.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from passend.front.feedback import flash_errors
+from passend.front.uploads import attachment_response
 from passend.organisations.models import SchoolYear
 from passend.quality import access, services
 from passend.quality.choices import RATING_SYMBOLS, AssessmentStatus
@@ -31,7 +31,6 @@ from passend.quality.forms.assessments import (
     ReviewCommentForm,
     ReviewForm,
     StartAssessmentForm,
-    content_type_for,
 )
 from passend.quality.models import AspectRating, QualityAssessment
 
@@ -282,13 +281,7 @@ def evidence_download(request: HttpRequest, code, rating_code) -> FileResponse:
         handle = services.open_evidence_file(rating, acting_user=request.user, request=request)
     except FileNotFoundError:
         raise Http404 from None
-    stored = rating.evidence_file.name
-    filename = rating.evidence_filename or PurePosixPath(stored).name
-    response = FileResponse(
-        handle, as_attachment=True, filename=filename, content_type=content_type_for(stored)
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_response(handle, rating.evidence_file.name, rating.evidence_filename)
 
 
 @login_required

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from passend.front.forms import StyledFormMixin
-from passend.quality.forms.assessments import check_evidence_file, safe_filename
+from passend.front.uploads import check_evidence_file, safe_filename
 from passend.staffing import services
 from passend.staffing.choices import AssignmentKind, EmploymentType, QualificationKind, Weekday
 

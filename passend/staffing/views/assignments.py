@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,9 +28,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from passend.accounts.access import _parse_code
 from passend.accounts.choices import Role
 from passend.front.feedback import add_service_error, flash_errors
+from passend.front.uploads import attachment_response
 from passend.organisations.models import SchoolYear
 from passend.quality.evidence import Evidence
-from passend.quality.forms.assessments import content_type_for
 from passend.staffing import access, services
 from passend.staffing.choices import AssignmentKind
 from passend.staffing.evidence import checks, salary_scale, weekdays
@@ -125,17 +124,6 @@ def _detail_url(assignment: BpoAssignment) -> str:
 def _school_url(assignment: BpoAssignment) -> str:
     url = reverse("staffing:school_assignments", args=[assignment.school.code])
     return f"{url}?year={assignment.school_year.name}"
-
-
-def _attachment(handle, stored: str, filename: str) -> FileResponse:
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=filename or PurePosixPath(stored).name,
-        content_type=content_type_for(stored),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def _may_see_people(user, school) -> bool:
@@ -362,7 +350,7 @@ def assignment_agreement(request: HttpRequest, code) -> FileResponse:
         )
     except FileNotFoundError:
         raise Http404 from None
-    return _attachment(
+    return attachment_response(
         handle,
         assignment.management_agreement.name,
         assignment.management_agreement_filename,
@@ -510,7 +498,9 @@ def qualification_file(request: HttpRequest, code) -> FileResponse:
         )
     except FileNotFoundError:
         raise Http404 from None
-    return _attachment(handle, qualification.evidence_file.name, qualification.evidence_filename)
+    return attachment_response(
+        handle, qualification.evidence_file.name, qualification.evidence_filename
+    )
 
 
 urlpatterns = [
