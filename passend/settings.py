@@ -97,6 +97,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before any view reads the body (CSRF reads it in process_view), after the middleware that
+    # add security headers on the way out, so the 413 page carries them too.
+    "passend.front.middleware.RequestSizeLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "passend.front.middleware.NoStoreMiddleware",
     # Last, so that it sees a failed login after every other middleware ran.
@@ -259,6 +262,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Uploaded files (evidence). Never served directly: downloads go through access-checked views.
 MEDIA_ROOT = Path(os.environ.get("PASSEND_MEDIA_ROOT", VAR_DIR / "media"))
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+# The largest request body accepted at all: one maximal file plus the rest of its form.
+MAX_REQUEST_BYTES = int(
+    os.environ.get("PASSEND_MAX_REQUEST_BYTES", EVIDENCE_MAX_BYTES + 1024 * 1024)
+)
 
 # --- E-mail and logging -----------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(

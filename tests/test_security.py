@@ -385,3 +385,41 @@ def test_sqlite_concurrent_read_modify_write_has_no_lock_errors(tmp_path):
     assert result.returncode == 0, result.stderr
     errors, value, mode = result.stdout.split()
     assert (int(errors), int(value), mode) == (0, 200, "wal")
+
+
+# --- S17: an oversized body is refused before it is read ---------------------------------------
+
+
+def test_oversized_request_is_refused_before_reading_the_body(rf, settings):
+    """The declared Content-Length decides; neither the body nor the view is touched."""
+    from passend.front.middleware import RequestSizeLimitMiddleware
+
+    class Unreadable:
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    settings.MAX_REQUEST_BYTES = 1000
+    request = rf.post("/login/", data="x", content_type="application/octet-stream")
+    request.META["CONTENT_LENGTH"] = "5000"
+    request.META["wsgi.input"] = Unreadable()
+    request._stream = Unreadable()
+
+    def view(request):
+        raise AssertionError("the view was called")
+
+    response = RequestSizeLimitMiddleware(view)(request)
+    assert response.status_code == 413
+
+
+def test_oversized_upload_gets_413_and_writes_nothing(client, world, settings):
+    settings.MAX_REQUEST_BYTES = 1000
+    login(client, world.users["partnership_admin"])
+    before = (AuditEvent.objects.count(), Membership.objects.count())
+    url = reverse("accounts:user_create", args=[world.p.code])
+    response = client.post(url, {"full_name": "x" * 2000, "email": "big@example.org"})
+    assert response.status_code == 413
+    assert "Content-Security-Policy" in response
+    assert (AuditEvent.objects.count(), Membership.objects.count()) == before
+    assert client.get(url).status_code == 200  # ordinary requests still pass

@@ -29,3 +29,29 @@ class LanguageMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request body larger than PASSEND_MAX_REQUEST_BYTES before reading it (413).
+
+    Django limits form fields (DATA_UPLOAD_MAX_MEMORY_SIZE) but streams uploaded files to disk
+    whatever their size; the forms then refuse files over EVIDENCE_MAX_BYTES only after the
+    whole body has arrived. This check on the declared Content-Length stops an oversized upload
+    at the door. A reverse proxy in production should enforce the same limit (client_max_body_size).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BYTES:
+            from django.shortcuts import render
+
+            response = render(request, "errors/413.html", status=413)
+            response["Connection"] = "close"
+            return response
+        return self.get_response(request)
