@@ -13,6 +13,7 @@ pytest_plugins = [
     "tests.fixtures_procedures",
     "tests.fixtures_hours",
     "tests.fixtures_development",
+    "tests.fixtures_activities",
 ]
 
 

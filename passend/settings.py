@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "passend.quality",
     "passend.staffing",
     "passend.development",
+    "passend.activities",
     "passend.front",
     "passend.demo",
 ]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("passend.quality.urls")),
     path("", include("passend.staffing.urls")),
     path("", include("passend.development.urls")),
+    path("", include("passend.activities.urls")),
     path("", include("passend.front.urls")),
 ]
 

@@ -1,0 +1,5 @@
+from passend.activities import views
+
+app_name = "activities"
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,3 @@
+"""Activity log views."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Fixtures for the activity log tests (loaded by conftest.py)."""
