@@ -94,6 +94,7 @@ def _snapshot() -> dict[str, list[tuple]]:
         *apps.get_app_config("quality").get_models(),
         *apps.get_app_config("staffing").get_models(),
         *apps.get_app_config("development").get_models(),
+        *apps.get_app_config("activities").get_models(),
         TOTPDevice,
     ]
     snap = {}

@@ -705,11 +705,42 @@ def test_query_count_is_constant(client, hours_world):
     assert large == small
 
 
-def test_build_table_costs_three_queries(hours_world):
+def test_build_table_costs_four_queries(hours_world):
     w = hours_world.world
     with CaptureQueriesContext(connection) as context:
         hours.build_table(w.p, hours_world.year, policy=hours_world.policy, preview=demo_formula())
-    assert len(context.captured_queries) == 3
+    assert len(context.captured_queries) == 4
+
+
+def test_spent_is_the_weekly_average_from_the_activity_log(hours_world):
+    """Besteed: the hours logged per school this school year up to the reference date, divided
+    by the weeks elapsed (passend.activities.totals.spent_per_week)."""
+    from datetime import timedelta
+
+    from passend.activities.choices import TaskArea
+    from passend.activities.models import Activity
+    from passend.activities.totals import weeks_elapsed
+
+    w = hours_world.world
+    year = hours_world.year
+    on = hours.reference_date(year)
+    bpo = w.users["bpo"]
+    for day, amount in ((on, "3"), (max(year.start, on - timedelta(days=1)), "4.5")):
+        Activity.objects.create(
+            partnership=w.p,
+            school=w.a,
+            school_year=year,
+            bpo=bpo,
+            date=day,
+            hours=Decimal(amount),
+            area=TaskArea.STUDENT,
+        )
+    table = hours.build_table(w.p, year, policy=hours_world.policy)
+    rows = {row.school.pk: row for row in table.rows}
+    expected = (Decimal("7.5") / weeks_elapsed(year, on)).quantize(Decimal("0.01"))
+    assert rows[w.a.pk].spent == expected
+    assert rows[w.b.pk].spent is None
+    assert table.total_spent == expected
 
 
 # --- Export --------------------------------------------------------------------------------------

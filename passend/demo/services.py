@@ -183,9 +183,9 @@ def load_demo() -> None:
             _support_team(School.objects.get(location_code=code), users)
         _load_quality(users)
         # Staffing and professional development, each topic in its own module.
-        from passend.demo import development, hours, procedures, staffing
+        from passend.demo import activities, development, hours, procedures, staffing
 
-        for topic in (staffing, procedures, hours, development):
+        for topic in (staffing, procedures, hours, development, activities):
             topic.load(users)
 
 

@@ -178,6 +178,8 @@ class SchoolHours:
     assigned: Decimal = ZERO
     plus: Decimal = ZERO
     new: Decimal | None = None
+    #: Average hours per week logged in the activity log so far this school year (None: none).
+    spent: Decimal | None = None
 
     @property
     def has_count(self) -> bool:
@@ -254,6 +256,10 @@ class SchoolHours:
         return format_hours(self.new)
 
     @property
+    def spent_display(self) -> str:
+        return format_hours(self.spent)
+
+    @property
     def allocated_count_display(self) -> str:
         if self.allocated_suppressed:
             return "<5"
@@ -324,6 +330,10 @@ class HoursTable:
         return self._sum("plus")
 
     @property
+    def total_spent(self) -> Decimal:
+        return self._sum("spent")
+
+    @property
     def total_new(self) -> Decimal | None:
         return self._sum("new") if self.preview is not None else None
 
@@ -347,6 +357,7 @@ class HoursTable:
             "assigned": format_hours(self.total_assigned),
             "plus": format_hours(self.total_plus),
             "new": format_hours(self.total_new),
+            "spent": format_hours(self.total_spent),
             "difference": self.total_difference_text,
             "difference_state": (
                 "open"
@@ -460,8 +471,9 @@ def _assignments(partnership, school_year: SchoolYear, on: date):
 def build_table(
     partnership, school_year: SchoolYear, *, policy=None, preview: Formula | None = None
 ) -> HoursTable:
-    """The hours table of ``partnership`` in ``school_year``: three queries (schools with their
-    counts, assignments, allocations), whatever the number of schools.
+    """The hours table of ``partnership`` in ``school_year``: four queries (schools with their
+    counts, assignments, allocations, hours spent per school from the activity log), whatever the
+    number of schools.
 
     ``policy``: the year's policy (the caller has it already); ``preview``: a formula whose
     allocation is computed alongside the stored one (nothing is written).
@@ -506,6 +518,11 @@ def build_table(
                 row.allocated = hours
                 row.allocated_count = count
                 row.allocated_suppressed = suppressed
+    from passend.activities.totals import spent_per_week
+
+    for school_id, spent in spent_per_week(partnership, school_year, on).items():
+        if school_id in by_school:
+            by_school[school_id].spent = spent
     if preview is not None:
         for row in rows:
             row.new = compute_hours(preview, row.students)
@@ -651,7 +668,7 @@ def hours_xlsx(table: HoursTable) -> bytes:
         _("Ingezet (uur/week)"),
         _("BPO+ ontvangen (uur/week)"),
         _("Verschil toegekend − ingezet"),
-        _("Besteed"),
+        _("Besteed (gemiddeld uur/week)"),
     ]
     for column, value in enumerate(header, start=1):
         _text_cell(sheet, 1, column, value).font = bold
@@ -672,7 +689,7 @@ def hours_xlsx(table: HoursTable) -> bytes:
             number(row.assigned),
             number(row.plus),
             number(row.difference),
-            "—",
+            number(row.spent),
         ]
         for column, value in enumerate(values, start=1):
             _text_cell(sheet, line, column, value)
@@ -686,7 +703,7 @@ def hours_xlsx(table: HoursTable) -> bytes:
         number(table.total_assigned),
         number(table.total_plus),
         number(table.total_difference),
-        "—",
+        number(table.total_spent),
     ]
     for column, value in enumerate(totals, start=1):
         _text_cell(sheet, total_line, column, value).font = bold
