@@ -19,7 +19,7 @@ from django.forms import formset_factory
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -165,9 +165,10 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                     request,
                     _("Vastgelegd: %(hours)s uur %(area)s op %(date)s.")
                     % {
-                        "hours": f"{activity.hours:.2f}".rstrip("0").rstrip(".").replace(".", ","),
+                        # In the user's language: "1,5" and 1-12-2026 in Dutch.
+                        "hours": formats.number_format(activity.hours.normalize()),
                         "area": activity.get_area_display().lower(),
-                        "date": activity.date.strftime("%d-%m-%Y"),
+                        "date": formats.date_format(activity.date, "SHORT_DATE_FORMAT"),
                     },
                 )
                 return redirect(
