@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from passend.front.feedback import flash_errors
+from passend.front.feedback import add_service_error, flash_errors
 from passend.front.uploads import attachment_response
 from passend.organisations.models import SchoolYear
 from passend.quality import access, services
@@ -248,7 +248,7 @@ def rating_edit(request: HttpRequest, code, rating_code) -> HttpResponse:
             )
         except ValidationError as error:
             rating.refresh_from_db()
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             if request.htmx:
                 return _render_row(request, assessment, rating, saved=True)
@@ -322,7 +322,7 @@ def aspect_review(request: HttpRequest, code, rating_code) -> HttpResponse:
             )
         except ValidationError as error:
             rating.refresh_from_db()
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             if request.htmx:
                 return _render_row(request, assessment, rating, saved=True)
@@ -347,48 +347,44 @@ def aspect_review(request: HttpRequest, code, rating_code) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def assessment_review(request: HttpRequest, code) -> HttpResponse:
+def _consultant_action(request: HttpRequest, code, form_class, act, done: str) -> HttpResponse:
+    """A consultant's POST-only step on an assessment: validate, call the service, say so."""
     assessment = access.get_assessment_for_user(request.user, code, action="review")
-    form = ReviewForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         flash_errors(request, form)
         return redirect(_detail_url(assessment))
     try:
-        services.review_assessment(
-            assessment,
-            acting_user=request.user,
-            review_comment=form.cleaned_data["review_comment"],
-            request=request,
-        )
+        act(assessment, acting_user=request.user, request=request, **form.cleaned_data)
     except ValidationError as error:
         flash_errors(request, error)
     else:
-        messages.success(request, _("De zelfevaluatie is als beoordeeld gemarkeerd."))
+        messages.success(request, done)
     return redirect(_detail_url(assessment))
+
+
+@login_required
+@require_POST
+def assessment_review(request: HttpRequest, code) -> HttpResponse:
+    return _consultant_action(
+        request,
+        code,
+        ReviewForm,
+        services.review_assessment,
+        _("De zelfevaluatie is als beoordeeld gemarkeerd."),
+    )
 
 
 @login_required
 @require_POST
 def assessment_reopen(request: HttpRequest, code) -> HttpResponse:
-    assessment = access.get_assessment_for_user(request.user, code, action="review")
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        flash_errors(request, form)
-        return redirect(_detail_url(assessment))
-    try:
-        services.reopen_assessment(
-            assessment,
-            acting_user=request.user,
-            reason=form.cleaned_data["reason"],
-            request=request,
-        )
-    except ValidationError as error:
-        flash_errors(request, error)
-    else:
-        messages.success(request, _("De zelfevaluatie is heropend; de school kan haar aanpassen."))
-    return redirect(_detail_url(assessment))
+    return _consultant_action(
+        request,
+        code,
+        ReopenForm,
+        services.reopen_assessment,
+        _("De zelfevaluatie is heropend; de school kan haar aanpassen."),
+    )
 
 
 urlpatterns = [
