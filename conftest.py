@@ -14,6 +14,7 @@ pytest_plugins = [
     "tests.fixtures_hours",
     "tests.fixtures_development",
     "tests.fixtures_activities",
+    "tests.fixtures_agreements",
 ]
 
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "passend.staffing",
     "passend.development",
     "passend.activities",
+    "passend.agreements",
     "passend.front",
     "passend.demo",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("passend.staffing.urls")),
     path("", include("passend.development.urls")),
     path("", include("passend.activities.urls")),
+    path("", include("passend.agreements.urls")),
     path("", include("passend.front.urls")),
 ]
 

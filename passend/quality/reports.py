@@ -530,7 +530,7 @@ def pdf_filename(assessment: QualityAssessment) -> str:
     return f"{stem}.pdf"
 
 
-def _offline_fetcher():
+def offline_fetcher():
     """A WeasyPrint URL fetcher that fetches nothing: the PDF needs no external resource, and a
     URL in the data must never make the server reach out (SSRF) or read a local file."""
     from weasyprint.urls import URLFetcher
@@ -553,5 +553,5 @@ def assessment_pdf(assessment: QualityAssessment, *, uncompressed: bool = False)
     html = render_to_string(
         "quality/overview/assessment_pdf.html", assessment_pdf_context(assessment)
     )
-    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_offline_fetcher())
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=offline_fetcher())
     return document.write_pdf(uncompressed_pdf=uncompressed)

@@ -1,0 +1,5 @@
+from passend.agreements import views
+
+app_name = "agreements"
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,3 @@
+"""PLACEHOLDER: rules written by the helper owning this part."""
+
+RULES: dict = {}
