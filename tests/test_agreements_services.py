@@ -266,3 +266,38 @@ def test_latest_versions(agreements_world):
     assert AgreedTask.objects.filter(agreement=evaluation.next_agreement).count() == (
         aw.agreement.tasks.count()
     )
+
+
+def test_area_with_hours_logged_later_gets_a_row(agreements_world):
+    aw = agreements_world
+    coordinator, bpo = aw.world.users["coordinator"], aw.bpo_a2
+    draft = services.update_agreement(
+        aw.draft,
+        revision=aw.draft.revision,
+        fields={},
+        tasks=[TaskInput(TaskArea.STUDENT, "Leerlingbegeleiding", "100")],
+        acting_user=coordinator,
+    )
+    services.confirm_agreement(draft, acting_user=coordinator)
+    agreed = services.confirm_agreement(draft, acting_user=bpo)
+    evaluation = services.start_evaluation(
+        agreed, kind=EvaluationKind.INTERIM, date=aw.today, acting_user=coordinator
+    )
+    assert list(evaluation.areas.values_list("area", flat=True)) == [TaskArea.STUDENT]
+    log_activity(
+        bpo=bpo,
+        school=aw.world.a,
+        date=aw.today,
+        hours=Decimal("2"),
+        area=TaskArea.POLICY,
+        acting_user=bpo,
+    )
+    evaluation = services.update_evaluation(
+        evaluation,
+        revision=evaluation.revision,
+        fields={},
+        areas={TaskArea.POLICY: services.AreaInput("Profiel bijgewerkt", "")},
+        acting_user=coordinator,
+    )
+    row = evaluation.areas.get(area=TaskArea.POLICY)
+    assert row.went_well == "Profiel bijgewerkt" and row.agreed_hours == 0

@@ -761,6 +761,13 @@ def update_evaluation(
             setattr(current, name, value)
         current.revision += 1
         current.save()
+        # Areas where hours were logged after the evaluation started get their row now, so
+        # that what went well / what to change can be written for them too.
+        present = set(current.areas.values_list("area", flat=True))
+        missing = [a for a in TaskArea.values if a in realised_hours(current) and a not in present]
+        EvaluationArea.objects.bulk_create(
+            EvaluationArea(evaluation=current, area=a) for a in missing
+        )
         for row in current.areas.all():
             given = areas.get(row.area)
             if given is not None:

@@ -182,10 +182,10 @@ def load_demo() -> None:
         for code in (SCHOOL_A, SCHOOL_B):
             _support_team(School.objects.get(location_code=code), users)
         _load_quality(users)
-        # Staffing and professional development, each topic in its own module.
-        from passend.demo import activities, development, hours, procedures, staffing
+        # Staffing, professional development, activities and werkafspraken: a module per topic.
+        from passend.demo import activities, agreements, development, hours, procedures, staffing
 
-        for topic in (staffing, procedures, hours, development, activities):
+        for topic in (staffing, procedures, hours, development, activities, agreements):
             topic.load(users)
 
 

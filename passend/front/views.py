@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from passend.accounts import access
 from passend.accounts.choices import Role
+from passend.agreements import access as agreements_access
+from passend.agreements.due import agreements_due_for
 from passend.development import access as development_access
 from passend.organisations.models import School
 from passend.quality import access as quality_access
@@ -33,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
     framework_ids = quality_access.framework_partnership_ids(request.user)
     directory_ids = staffing_access.directory_partnership_ids(request.user)
     event_ids = development_access.event_partnership_ids(request.user)
+    template_ids = agreements_access.template_partnership_ids(request.user)
     hours_ids = scope.partnership_ids(staffing_access.HOURS_VIEW_ROLES) | frozenset(
         s.partnership_id for s in schools if s.pk in scope.school_ids({Role.CONSULTANT})
     )
@@ -43,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "reads_frameworks": p.pk in framework_ids,
             "reads_directory": p.pk in directory_ids,
             "reads_events": p.pk in event_ids,
+            "reads_task_template": p.pk in template_ids,
             "reads_hours": p.pk in hours_ids,
             "sees_all_schools": p.pk in wide_ids,
             "schools": [s for s in schools if s.partnership_id == p.pk],
@@ -65,7 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "front/home.html",
-        {"sections": sections, "due": due_for(request.user), "personal": personal},
+        {
+            "sections": sections,
+            "due": due_for(request.user),
+            "agreements_due": agreements_due_for(request.user),
+            "personal": personal,
+        },
     )
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from passend.accounts import access
+from passend.agreements import access as agreements_access
 from passend.organisations.models import Enrollment, School, SchoolYear, SupportTeamMember
 from passend.quality import access as quality_access
 from passend.staffing import access as staffing_access
@@ -110,5 +111,11 @@ def school_detail(request: HttpRequest, code) -> HttpResponse:
                 request.user, school, staffing_access.PROCEDURE_VIEW_ROLES
             ),
             "bpo_assignments": bpo_assignments,
+            "can_see_agreements": agreements_access.can(
+                request.user, school, agreements_access.SCHOOL_ROLES | agreements_access.READ_ROLES
+            ),
+            "can_see_task_description": agreements_access.can(
+                request.user, school, agreements_access.DESCRIPTION_READ_ROLES
+            ),
         },
     )
