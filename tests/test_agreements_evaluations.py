@@ -382,6 +382,7 @@ def test_pdf_contains_the_evaluation(client, agreements_world):
         str(TaskArea.STUDENT.label),
         "Afspraken werken goed.",
         "Evaluatie functioneren begeleider passend onderwijs",
+        aw.agreement.tasks.first().description[:40],
     ):
         assert expected in text, expected
 

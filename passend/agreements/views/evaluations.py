@@ -95,8 +95,11 @@ def evaluation_pdf_bytes(evaluation: AgreementEvaluation, *, uncompressed: bool 
     """The evaluation as a Dutch document for signing (``uncompressed`` for tests)."""
     from passend.quality.reports import page_counter_css
 
+    from passend.agreements.agreement_document import task_groups
+
     context = {
         **_summary(evaluation),
+        "agreed_tasks": task_groups(evaluation.agreement),
         "generated_at": timezone.localtime(),
         "page_counter_css": page_counter_css(),
     }
