@@ -93,9 +93,8 @@ def _summary(evaluation: AgreementEvaluation) -> dict:
 
 def evaluation_pdf_bytes(evaluation: AgreementEvaluation, *, uncompressed: bool = False) -> bytes:
     """The evaluation as a Dutch document for signing (``uncompressed`` for tests)."""
-    from passend.quality.reports import page_counter_css
-
     from passend.agreements.agreement_document import task_groups
+    from passend.quality.reports import page_counter_css
 
     context = {
         **_summary(evaluation),
