@@ -133,6 +133,15 @@ SCHOOL_WRITE_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.DIRECTOR, Role.COOR
 USER_ADMIN_ROLES = frozenset({Role.PARTNERSHIP_ADMIN})
 
 
+def school_q(user, roles: Iterable[str], prefix: str = "school__") -> Q:
+    """A Q on rows with a school (``prefix``; ``""`` for School itself) where ``user`` holds
+    one of ``roles``: SWV-wide at the school's partnership, or at the school."""
+    scope = scope_for(user)
+    return Q(**{f"{prefix}partnership_id__in": scope.partnership_ids(roles)}) | Q(
+        **{f"{prefix}id__in": scope.school_ids(roles)}
+    )
+
+
 def _parse_code(code) -> UUID:
     try:
         return code if isinstance(code, UUID) else UUID(str(code))

@@ -77,6 +77,12 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
             Q(valid_until__isnull=True) | Q(valid_until__gte=on)
         )
 
+    def during(self, school_year) -> "MembershipQuerySet":
+        """Memberships valid on at least one day of ``school_year``."""
+        return self.filter(valid_from__lte=school_year.end).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=school_year.start)
+        )
+
 
 class Membership(models.Model):
     """A role of a person in a partnership or at one school, for a date range (lidmaatschap).

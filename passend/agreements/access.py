@@ -21,8 +21,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from passend.accounts.access import _parse_code, scope_for
+from passend.accounts.access import _parse_code, school_q, scope_for
 from passend.accounts.choices import Role
+from passend.agreements.choices import AgreementStatus
 
 #: School roles that see all werkafspraken of their school.
 SCHOOL_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
@@ -50,16 +51,9 @@ DESCRIPTION_READ_ROLES = frozenset(
 DESCRIPTION_EDIT_ROLES = frozenset({Role.COORDINATOR, Role.DIRECTOR})
 
 
-def _school_q(user, roles, prefix: str = "school__") -> Q:
-    scope = scope_for(user)
-    return Q(**{f"{prefix}partnership_id__in": scope.partnership_ids(roles)}) | Q(
-        **{f"{prefix}id__in": scope.school_ids(roles)}
-    )
-
-
 def _visible_q(user) -> Q:
     """Rows of werkafspraken, evaluations and profiles (all carry ``school`` and ``bpo``)."""
-    return _school_q(user, SCHOOL_ROLES | READ_ROLES) | Q(bpo=user)
+    return school_q(user, SCHOOL_ROLES | READ_ROLES) | Q(bpo=user)
 
 
 def can(user, school, roles) -> bool:
@@ -87,7 +81,7 @@ def agreement_rights(user, agreement) -> dict[str, bool]:
         "edit": draft and coordinator,
         "confirm_coordinator": draft and coordinator and agreement.coordinator_confirmed_at is None,
         "confirm_bpo": draft and is_bpo and agreement.bpo_confirmed_at is None,
-        "acknowledge": agreement.status == "agreed"
+        "acknowledge": agreement.status == AgreementStatus.AGREED
         and can(user, agreement.school, ACKNOWLEDGE_ROLES),
         "evaluate": agreement.is_agreed and can(user, agreement.school, EVALUATE_ROLES),
     }
@@ -124,7 +118,7 @@ def agreement_schools(user, roles=SCHOOL_ROLES | READ_ROLES) -> QuerySet:
 
     if not user.is_authenticated:
         return School.objects.none()
-    return School.objects.filter(_school_q(user, roles, prefix=""))
+    return School.objects.filter(school_q(user, roles, prefix=""))
 
 
 def get_agreement_school(user, code, *, write: bool = False):
@@ -217,6 +211,12 @@ def template_partnership_ids(user, roles=TEMPLATE_READ_ROLES) -> frozenset[int]:
     return frozenset(scope.partnership_ids(roles) | via_schools)
 
 
+def may_edit_template(user, partnership) -> bool:
+    """Whether ``user`` maintains the partnership's template task description and competency
+    set."""
+    return partnership.pk in scope_for(user).partnership_ids(TEMPLATE_EDIT_ROLES)
+
+
 def get_template_partnership(user, code, *, write: bool = False):
     from passend.organisations.models import Partnership
 
@@ -225,7 +225,7 @@ def get_template_partnership(user, code, *, write: bool = False):
     ).first()
     if partnership is None:
         raise Http404
-    if write and partnership.pk not in scope_for(user).partnership_ids(TEMPLATE_EDIT_ROLES):
+    if write and not may_edit_template(user, partnership):
         raise PermissionDenied
     return partnership
 
@@ -235,7 +235,7 @@ def description_schools(user) -> QuerySet:
 
     if not user.is_authenticated:
         return School.objects.none()
-    return School.objects.filter(_school_q(user, DESCRIPTION_READ_ROLES, prefix=""))
+    return School.objects.filter(school_q(user, DESCRIPTION_READ_ROLES, prefix=""))
 
 
 def get_description_school(user, code, *, write: bool = False):

@@ -99,9 +99,7 @@ def agreements_due_for(user, on: date | None = None) -> AgreementsDue:
 
     # BPOs of the year without werkafspraken (coordinators only: they draft them).
     if coordinator_ids:
-        roles = Membership.objects.filter(
-            school_id__in=coordinator_ids, role=Role.BPO, valid_from__lte=year.end
-        ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=year.start))
+        roles = Membership.objects.filter(school_id__in=coordinator_ids, role=Role.BPO).during(year)
         pairs = set(roles.values_list("school_id", "user_id")) | set(
             BpoAssignment.objects.filter(
                 school_id__in=coordinator_ids, school_year=year

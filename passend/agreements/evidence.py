@@ -128,10 +128,10 @@ def evaluations_held(school, school_year) -> list[Evidence] | None:
     )
     if not rows:
         return None
-    return [_evaluation_line(school, school_year, *row) for row in rows]
+    return [_evaluation_line(school_year, *row) for row in rows]
 
 
-def _evaluation_line(school, school_year, name, annual, interim, version) -> Evidence:
+def _evaluation_line(school_year, name, annual, interim, version) -> Evidence:
     if annual:
         text = _("%(name)s: jaarlijkse evaluatie gehouden.") % {"name": name}
         if version > 1:

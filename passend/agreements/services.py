@@ -161,10 +161,7 @@ def update_task_description(
     if description.is_template:
         _system_or(
             acting_user,
-            lambda: (
-                description.partnership_id
-                in access.scope_for(acting_user).partnership_ids(access.TEMPLATE_EDIT_ROLES)
-            ),
+            lambda: access.may_edit_template(acting_user, description.partnership),
         )
     else:
         _system_or(
@@ -247,8 +244,8 @@ def bpo_choices(school, school_year):
     from passend.staffing.models import BpoAssignment
 
     roles = (
-        Membership.objects.filter(school=school, role=Role.BPO, valid_from__lte=school_year.end)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=school_year.start))
+        Membership.objects.filter(school=school, role=Role.BPO)
+        .during(school_year)
         .values("user_id")
     )
     assigned = BpoAssignment.objects.filter(school=school, school_year=school_year).values("bpo_id")
@@ -702,10 +699,8 @@ EVALUATION_FIELDS = (
 
 def coordinator_choices(school, school_year):
     roles = (
-        Membership.objects.filter(
-            school=school, role=Role.COORDINATOR, valid_from__lte=school_year.end
-        )
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=school_year.start))
+        Membership.objects.filter(school=school, role=Role.COORDINATOR)
+        .during(school_year)
         .values("user_id")
     )
     return User.objects.filter(pk__in=roles).order_by("full_name", "email")
@@ -915,10 +910,7 @@ def update_competency_set(partnership, *, rows: list[dict], acting_user) -> list
     profiles when they are next started (existing profiles keep their set)."""
     _system_or(
         acting_user,
-        lambda: (
-            partnership.pk
-            in access.scope_for(acting_user).partnership_ids(access.TEMPLATE_EDIT_ROLES)
-        ),
+        lambda: access.may_edit_template(acting_user, partnership),
     )
     problems = []
     for number, row in enumerate(rows, start=1):

@@ -28,8 +28,8 @@ def _school_bpos(school, school_year):
     from passend.staffing.models import BpoAssignment
 
     by_role = (
-        Membership.objects.filter(school=school, role=Role.BPO, valid_from__lte=school_year.end)
-        .exclude(valid_until__lt=school_year.start)
+        Membership.objects.filter(school=school, role=Role.BPO)
+        .during(school_year)
         .values("user_id")
     )
     by_assignment = BpoAssignment.objects.filter(

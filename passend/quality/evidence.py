@@ -62,8 +62,8 @@ def _people_with_role(school, school_year, role) -> list[str]:
     from passend.accounts.models import Membership
 
     return sorted(
-        Membership.objects.filter(school=school, role=role, valid_from__lte=school_year.end)
-        .exclude(valid_until__lt=school_year.start)
+        Membership.objects.filter(school=school, role=role)
+        .during(school_year)
         .values_list("user__full_name", flat=True)
         .distinct()
     )
@@ -89,13 +89,8 @@ def bpo_in_support_team(school, school_year) -> Evidence:
     from passend.organisations.models import SupportTeam
 
     bpo = (
-        Membership.objects.filter(
-            user=OuterRef("members__user"),
-            school=school,
-            role=Role.BPO,
-            valid_from__lte=school_year.end,
-        )
-        .exclude(valid_until__lt=school_year.start)
+        Membership.objects.filter(user=OuterRef("members__user"), school=school, role=Role.BPO)
+        .during(school_year)
         .values("pk")
     )
     rows = list(

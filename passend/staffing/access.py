@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from passend.accounts.access import _parse_code, scope_for
+from passend.accounts.access import _parse_code, school_q, scope_for
 from passend.accounts.choices import Role
 
 VIEW_ROLES = frozenset(
@@ -44,19 +44,12 @@ HOURS_VIEW_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.CONSULTANT, Role.OFFI
 HOURS_EDIT_ROLES = frozenset({Role.PARTNERSHIP_ADMIN})
 
 
-def _school_q(user, roles, prefix: str = "school__") -> Q:
-    scope = scope_for(user)
-    return Q(**{f"{prefix}partnership_id__in": scope.partnership_ids(roles)}) | Q(
-        **{f"{prefix}id__in": scope.school_ids(roles)}
-    )
-
-
 def visible_assignments(user) -> QuerySet:
     from passend.staffing.models import BpoAssignment
 
     if not user.is_authenticated:
         return BpoAssignment.objects.none()
-    return BpoAssignment.objects.filter(_school_q(user, VIEW_ROLES) | Q(bpo=user))
+    return BpoAssignment.objects.filter(school_q(user, VIEW_ROLES) | Q(bpo=user))
 
 
 def get_assignment_for_user(user, code, *, write: bool = False):
@@ -76,7 +69,7 @@ def get_assignment_for_user(user, code, *, write: bool = False):
 def schools_for(user, roles) -> QuerySet:
     from passend.organisations.models import School
 
-    return School.objects.filter(_school_q(user, roles, prefix=""))
+    return School.objects.filter(school_q(user, roles, prefix=""))
 
 
 def get_school_for_staffing(user, code, *, roles=VIEW_ROLES, write_roles=None):
@@ -132,7 +125,7 @@ def get_qualification_for_user(user, code, *, write: bool = False):
 def visible_procedures(user) -> QuerySet:
     from passend.staffing.models import AppointmentProcedure
 
-    return AppointmentProcedure.objects.filter(_school_q(user, PROCEDURE_VIEW_ROLES))
+    return AppointmentProcedure.objects.filter(school_q(user, PROCEDURE_VIEW_ROLES))
 
 
 def get_procedure_for_user(user, code, *, run: bool = False):

@@ -200,9 +200,7 @@ def _per_assignment(school, school_year, number: str) -> list[Evidence] | None:
 def _bpo_members(school, school_year):
     from passend.accounts.models import Membership
 
-    return Membership.objects.filter(
-        school=school, role=Role.BPO, valid_from__lte=school_year.end
-    ).exclude(valid_until__lt=school_year.start)
+    return Membership.objects.filter(school=school, role=Role.BPO).during(school_year)
 
 
 @provides("1")

@@ -41,20 +41,13 @@ MANAGER_PARTNERSHIP_ROLES = (Role.PARTNERSHIP_ADMIN,)
 # --- Who may be chosen ---------------------------------------------------------------------------
 
 
-def _during(memberships: QuerySet, school_year) -> QuerySet:
-    """Memberships valid on at least one day of ``school_year``."""
-    return memberships.filter(valid_from__lte=school_year.end).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=school_year.start)
-    )
-
-
 def bpo_candidates(school, school_year, *, at_school_only: bool = False) -> QuerySet:
     """Users with the bpo role in the school's partnership during the year: any BPO of the SWV
     (for BPO+ and SWV-employed assignments), or with ``at_school_only`` the school's own."""
     memberships = Membership.objects.filter(partnership_id=school.partnership_id, role=Role.BPO)
     if at_school_only:
         memberships = memberships.filter(school=school)
-    ids = _during(memberships, school_year).values("user_id")
+    ids = memberships.during(school_year).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
 
 
@@ -75,7 +68,7 @@ def manager_candidates(school, school_year) -> QuerySet:
             role__in=MANAGER_PARTNERSHIP_ROLES,
         )
     )
-    ids = _during(memberships, school_year).values("user_id")
+    ids = memberships.during(school_year).values("user_id")
     return User.objects.filter(pk__in=ids, is_active=True).order_by("full_name", "email")
 
 

@@ -32,11 +32,6 @@ from passend.front.feedback import add_service_error, flash_errors
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _may_edit_template(user, partnership) -> bool:
-    """The same rule as access.get_template_partnership(write=True), for showing the links."""
-    return partnership.pk in access.scope_for(user).partnership_ids(access.TEMPLATE_EDIT_ROLES)
-
-
 def _items(description) -> list:
     """The tasks in task-area order, in their own order within an area."""
     order = {area: n for n, area in enumerate(TaskArea.values)}
@@ -84,7 +79,7 @@ def template_detail(request: HttpRequest, code) -> HttpResponse:
         "partnership": partnership,
         "description": template,
         "areas": _by_area(_items(template)),
-        "may_edit": _may_edit_template(request.user, partnership),
+        "may_edit": access.may_edit_template(request.user, partnership),
     }
     return render(request, "agreements/descriptions/template_detail.html", context)
 
@@ -167,7 +162,7 @@ def competency_set(request: HttpRequest, code) -> HttpResponse:
     context = {
         "partnership": partnership,
         "domains": domains,
-        "may_edit": _may_edit_template(request.user, partnership),
+        "may_edit": access.may_edit_template(request.user, partnership),
     }
     return render(request, "agreements/descriptions/competency_set.html", context)
 
