@@ -11,7 +11,8 @@ class AuditEvent(models.Model):
 
     ``object_type`` and ``object_code`` name the object by its public id, never by content, so
     the log itself holds no special-category data. Rows are append-only by convention (no
-    update or delete path in the application).
+    update or delete path in the application); ``hash`` chains every row to the previous one
+    (passend.audit.chain), so a changed or deleted row is detected by ``passend audit verify``.
     """
 
     actor = models.ForeignKey(
@@ -45,6 +46,8 @@ class AuditEvent(models.Model):
     timestamp = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     extra = models.JSONField(_("details"), default=dict, blank=True)
+    previous_hash = models.CharField(_("vorige hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, editable=False, unique=True)
 
     class Meta:
         verbose_name = _("auditregel")

@@ -2,9 +2,10 @@
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest
 
+from passend.audit import chain
 from passend.audit.models import AuditEvent
 
 
@@ -41,15 +42,21 @@ def record(
             partnership = partnership or getattr(obj, "partnership", None)
     if school is not None and partnership is None:
         partnership = school.partnership
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=actor_label
-        or (actor.email if actor is not None and actor.is_authenticated else ""),
-        partnership=partnership,
-        school=school,
-        action=action,
-        object_type=obj._meta.label if obj is not None else "",
-        object_code=str(getattr(obj, "code", obj.pk)) if obj is not None else "",
-        ip_address=client_ip(request),
-        extra=extra,
-    )
+    with transaction.atomic():
+        chain.lock()
+        event = AuditEvent(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_label=actor_label
+            or (actor.email if actor is not None and actor.is_authenticated else ""),
+            partnership=partnership,
+            school=school,
+            action=action,
+            object_type=obj._meta.label if obj is not None else "",
+            object_code=str(getattr(obj, "code", obj.pk)) if obj is not None else "",
+            ip_address=client_ip(request),
+            extra=extra,
+        )
+        event.previous_hash = chain.head(AuditEvent)
+        event.hash = chain.digest(event.previous_hash, event)
+        event.save(force_insert=True)
+    return event
