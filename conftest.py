@@ -15,6 +15,7 @@ pytest_plugins = [
     "tests.fixtures_development",
     "tests.fixtures_activities",
     "tests.fixtures_agreements",
+    "tests.fixtures_caseload",
 ]
 
 

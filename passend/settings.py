@@ -49,6 +49,17 @@ if not SECRET_KEY:
     # Development only: a fixed, obviously unsafe key so sessions survive restarts.
     SECRET_KEY = "development-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
 
+# Keys for the narrative fields encrypted at rest (passend.privacy.crypto): comma-separated
+# Fernet keys, the first encrypts, all decrypt (rotate: new key first, `passend reencrypt`).
+FIELD_ENCRYPTION_KEYS = [
+    k.strip() for k in (env_secret("PASSEND_FIELD_KEYS") or "").split(",") if k.strip()
+]
+if not FIELD_ENCRYPTION_KEYS:
+    if PRODUCTION:
+        raise ValueError("PASSEND_FIELD_KEYS or PASSEND_FIELD_KEYS_FILE must be set in production")
+    # Development only, like SECRET_KEY: a fixed key so the demo data stays readable.
+    FIELD_ENCRYPTION_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1wYXNzZW5kLWZpZWxkLWs="]
+
 DEBUG = env_bool("PASSEND_DEBUG", not PRODUCTION)
 ALLOWED_HOSTS = [
     h.strip()
@@ -81,6 +92,9 @@ INSTALLED_APPS = [
     "passend.development",
     "passend.activities",
     "passend.agreements",
+    "passend.privacy",
+    "passend.students",
+    "passend.caseload",
     "passend.front",
     "passend.demo",
 ]

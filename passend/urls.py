@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("passend.development.urls")),
     path("", include("passend.activities.urls")),
     path("", include("passend.agreements.urls")),
+    path("", include("passend.students.urls")),
+    path("", include("passend.caseload.urls")),
+    path("", include("passend.privacy.urls")),
     path("", include("passend.front.urls")),
 ]
 

@@ -17,6 +17,7 @@ from passend.accounts.models import Membership
 from tests.authz import IN_P, LOGIN, PERSONAS, SEES_A, Rule, only, statuses  # noqa: E402
 from tests.authz_activities import RULES as ACTIVITY_RULES  # noqa: E402
 from tests.authz_agreements import RULES as AGREEMENT_RULES  # noqa: E402
+from tests.authz_caseload import RULES as CASELOAD_RULES  # noqa: E402
 from tests.authz_development import RULES as DEVELOPMENT_RULES  # noqa: E402
 from tests.authz_hours import RULES as HOURS_RULES  # noqa: E402
 from tests.authz_procedures import RULES as PROCEDURE_RULES  # noqa: E402
@@ -95,6 +96,7 @@ MATRIX: dict[str, Rule] = {
     **DEVELOPMENT_RULES,
     **ACTIVITY_RULES,
     **AGREEMENT_RULES,
+    **CASELOAD_RULES,
 }
 
 # Django's admin: one gate (superuser only) guards its whole namespace; a sample of its pages

@@ -242,6 +242,7 @@ def run_passend(*args, env_extra=None, tmp_path=None):
         PASSEND_ENV="production",
         PASSEND_ALLOWED_HOSTS="passend.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
+        PASSEND_FIELD_KEYS="SRv6ZG7BWtcHaVmO0GI2V5kYbBHrA8xYn5mVvxCDI0I=",
     )
     env.update(env_extra or {})
     return subprocess.run(  # noqa: S603
@@ -280,6 +281,15 @@ def test_check_deploy_fails_without_two_factor_or_secret(tmp_path):
     assert result.returncode != 0 and "passend.E008" in result.stdout + result.stderr
     no_secret = run_passend("check", tmp_path=tmp_path)
     assert no_secret.returncode != 0 and "PASSEND_SECRET_KEY" in no_secret.stderr
+
+
+def test_production_refuses_to_start_without_field_keys(tmp_path):
+    result = run_passend(
+        "check",
+        env_extra={"PASSEND_SECRET_KEY": "s" * 64, "PASSEND_FIELD_KEYS": ""},
+        tmp_path=tmp_path,
+    )
+    assert result.returncode != 0 and "PASSEND_FIELD_KEYS" in result.stderr
 
 
 def test_own_deploy_checks_catch_what_django_misses():

@@ -122,8 +122,9 @@ def scope_for(user) -> Scope:
 
 def forget_scope(user) -> None:
     """Drop the cached scope after memberships of ``user`` changed within a request."""
-    if hasattr(user, "_passend_scope"):
-        del user._passend_scope
+    for name in ("_passend_scope", "_passend_file_schools"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 # --- Lookups by public code --------------------------------------------------------------------

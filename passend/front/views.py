@@ -11,11 +11,13 @@ from passend.accounts import access
 from passend.accounts.choices import Role
 from passend.agreements import access as agreements_access
 from passend.agreements.due import agreements_due_for
+from passend.caseload import access as caseload_access
 from passend.development import access as development_access
 from passend.organisations.models import School
 from passend.quality import access as quality_access
 from passend.quality.due import due_for
 from passend.staffing import access as staffing_access
+from passend.students.access import file_school_ids
 
 
 @login_required
@@ -36,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
     directory_ids = staffing_access.directory_partnership_ids(request.user)
     event_ids = development_access.event_partnership_ids(request.user)
     template_ids = agreements_access.template_partnership_ids(request.user)
+    approach_ids = caseload_access.approach_partnership_ids(request.user)
+    file_ids = file_school_ids(request.user)
     hours_ids = scope.partnership_ids(staffing_access.HOURS_VIEW_ROLES) | frozenset(
         s.partnership_id for s in schools if s.pk in scope.school_ids({Role.CONSULTANT})
     )
@@ -47,9 +51,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "reads_directory": p.pk in directory_ids,
             "reads_events": p.pk in event_ids,
             "reads_task_template": p.pk in template_ids,
+            "reads_approaches": p.pk in approach_ids,
             "reads_hours": p.pk in hours_ids,
             "sees_all_schools": p.pk in wide_ids,
             "schools": [s for s in schools if s.partnership_id == p.pk],
+            "file_school_ids": file_ids,
             "roles": sorted(
                 {Role(r).label for r, ids in scope.partnership_roles.items() if p.pk in ids}
                 | {
@@ -65,6 +71,8 @@ def home(request: HttpRequest) -> HttpResponse:
     personal = {
         "is_bpo": Role.BPO in scope.roles,
         "keeps_development": bool(scope.roles & development_access.REGISTER_ROLES),
+        "has_cases": bool(file_ids) or Role.PARTNER in scope.roles,
+        "is_mentor": Role.MENTOR in scope.roles,
     }
     return render(
         request,

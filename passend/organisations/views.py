@@ -13,6 +13,7 @@ from passend.organisations.models import Enrollment, School, SchoolYear, Support
 from passend.quality import access as quality_access
 from passend.staffing import access as staffing_access
 from passend.staffing.models import BpoAssignment
+from passend.students.access import file_school_ids
 
 
 def _schools_with_latest_count(queryset):
@@ -114,6 +115,7 @@ def school_detail(request: HttpRequest, code) -> HttpResponse:
             "can_see_agreements": agreements_access.can(
                 request.user, school, agreements_access.SCHOOL_ROLES | agreements_access.READ_ROLES
             ),
+            "can_see_students": school.pk in file_school_ids(request.user),
             "can_see_task_description": agreements_access.can(
                 request.user, school, agreements_access.DESCRIPTION_READ_ROLES
             ),

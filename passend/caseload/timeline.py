@@ -1,0 +1,51 @@
+"""A case's timeline: status changes, contacts, class observations and recommendations merged by
+date, newest first, in a constant number of queries (one per kind, one for the approaches the
+recommendations cite), however long the case runs."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from passend.caseload.models import CaseStatusChange, Contact, Observation, Recommendation
+
+STATUS = "status"
+CONTACT = "contact"
+OBSERVATION = "observation"
+RECOMMENDATION = "recommendation"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the timeline; ``kind`` says what ``item`` is (the template shows it)."""
+
+    kind: str
+    date: datetime.date
+    at: datetime.datetime
+    item: object
+    author: object
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.date, self.at)
+
+
+def timeline(case) -> list[Entry]:
+    entries: list[Entry] = []
+    for change in CaseStatusChange.objects.filter(case=case).select_related("changed_by"):
+        day = timezone.localdate(change.changed_at)
+        entries.append(Entry(STATUS, day, change.changed_at, change, change.changed_by))
+    for kind, model in ((CONTACT, Contact), (OBSERVATION, Observation)):
+        for item in model.objects.filter(case=case).select_related("author"):
+            entries.append(Entry(kind, item.date, item.created_at, item, item.author))
+    recommendations = (
+        Recommendation.objects.filter(case=case)
+        .select_related("author")
+        .prefetch_related("approaches")
+    )
+    for item in recommendations:
+        entries.append(Entry(RECOMMENDATION, item.date, item.created_at, item, item.author))
+    entries.sort(key=lambda e: e.sort_key, reverse=True)
+    return entries

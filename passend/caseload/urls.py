@@ -1,0 +1,5 @@
+from passend.caseload import views
+
+app_name = "caseload"
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,5 @@
+from passend.privacy import views
+
+app_name = "privacy"
+
+urlpatterns = [*views.urlpatterns]

@@ -1,0 +1,5 @@
+from passend.students import views
+
+app_name = "students"
+
+urlpatterns = [*views.urlpatterns]
