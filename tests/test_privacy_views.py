@@ -36,10 +36,14 @@ def test_access_log_lists_who_viewed(client, caseload_world, rf):
     cw = caseload_world
     request = rf.get("/x")
     request.user = cw.world.users["bpo"]
-    record_view(request, cw.student, "student", role="bpo")
+    record_view(request, cw.student, "student")
     sign_in(client, cw.world.users["coordinator"])
     body = client.get(reverse("privacy:student_access_log", args=[cw.student.code])).content
     assert cw.world.users["bpo"].email.encode() in body
+    # On whose behalf: the role that gave the access.
+    assert AuditEvent.objects.filter(
+        action=VIEW_ACTION, actor=cw.world.users["bpo"], extra__on_behalf_of="bpo"
+    ).exists()
     # Opening the log is itself a view of the student's data.
     assert AuditEvent.objects.filter(
         action=VIEW_ACTION, extra__student=str(cw.student.code), extra__what="access_log"

@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from passend.accounts.access import _parse_code, scope_for
+from passend.accounts.access import _parse_code
 from passend.accounts.choices import Role
 from passend.audit.services import record
 from passend.caseload import access
@@ -53,16 +53,6 @@ def _require(allowed: bool) -> None:
 def may_manage(user, school_id: int) -> bool:
     """Record consent and share cases at a school: its coordinator and BPOs."""
     return school_id in file_school_ids(user)
-
-
-def acting_role(user, school) -> str:
-    """The role in which ``user`` opens a student's data at ``school`` (for the read audit)."""
-    scope = scope_for(user)
-    if school.pk in scope.school_ids({Role.COORDINATOR}):
-        return Role.COORDINATOR
-    if school.pk in file_school_ids(user):
-        return Role.BPO
-    return Role.PARTNER
 
 
 # --- Lookups (built on the access rules; 404 outside the scope) -------------------------------

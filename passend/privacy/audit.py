@@ -6,14 +6,33 @@ audit holds codes and names of things, not their content.
 
 from __future__ import annotations
 
+from passend.accounts.access import scope_for
+from passend.accounts.choices import Role
 from passend.audit.services import record
 
 VIEW_ACTION = "student_data.viewed"
 
 
-def record_view(request, student, what: str, *, obj=None, role: str = "") -> None:
+def acting_role(user, school_id: int) -> str:
+    """On whose behalf ``user`` reads a student's data at the school: the role that gives the
+    access (coordinator, else BPO — role or assignment —, else mentor, else SOT partner)."""
+    from passend.students.access import file_school_ids
+
+    scope = scope_for(user)
+    if school_id in scope.school_ids({Role.COORDINATOR}):
+        return Role.COORDINATOR.value
+    if school_id in file_school_ids(user):
+        return Role.BPO.value
+    if school_id in scope.school_ids({Role.MENTOR}):
+        return Role.MENTOR.value
+    return Role.PARTNER.value
+
+
+def record_view(request, student, what: str, *, obj=None) -> None:
     """``what`` names the page or document ("student", "case", "mentor_report", "export" …);
-    ``obj`` is the thing opened when it is not the student itself (a case, a report)."""
+    ``obj`` is the thing opened when it is not the student itself (a case, a report). Call it
+    after the access check: the role recorded is the one that gave the access."""
+    role = acting_role(request.user, student.school_id)
     record(
         VIEW_ACTION,
         actor=request.user,

@@ -37,7 +37,7 @@ def _student_for_privacy(request, code):
 @require_GET
 def student_access_log(request: HttpRequest, code) -> HttpResponse:
     student = _student_for_privacy(request, code)
-    record_view(request, student, "access_log", role="coordinator")
+    record_view(request, student, "access_log")
     page = Paginator(access_log(student), 50).get_page(request.GET.get("pagina"))
     return render(request, "privacy/access_log.html", {"student": student, "page": page})
 
@@ -58,7 +58,7 @@ def export_pdf_bytes(student, *, uncompressed: bool = False) -> bytes:
 @require_GET
 def student_export_json(request: HttpRequest, code) -> HttpResponse:
     student = _student_for_privacy(request, code)
-    record_view(request, student, "export_json", role="coordinator")
+    record_view(request, student, "export_json")
     data = json.dumps(student_data(student), ensure_ascii=False, indent=2).encode("utf-8")
     name = documents.filename("gegevens", student.student_number).removesuffix(".pdf") + ".json"
     response = FileResponse(
@@ -72,7 +72,7 @@ def student_export_json(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def student_export_pdf(request: HttpRequest, code) -> HttpResponse:
     student = _student_for_privacy(request, code)
-    record_view(request, student, "export_pdf", role="coordinator")
+    record_view(request, student, "export_pdf")
     name = documents.filename("gegevens", student.student_number)
     return attachment_response(io.BytesIO(export_pdf_bytes(student)), name, name)
 

@@ -51,13 +51,6 @@ def may_manage(user, school) -> bool:
     return school.pk in scope_for(user).school_ids(access.ROSTER_ROLES)
 
 
-def acting_role(user, school) -> str:
-    """The role in which ``user`` opens a student file of ``school`` (for the read audit)."""
-    if school.pk in scope_for(user).school_ids({Role.COORDINATOR}):
-        return Role.COORDINATOR.value
-    return Role.BPO.value
-
-
 def mentors_of(school):
     """Users holding the mentor role at ``school`` today."""
     return User.objects.filter(

@@ -22,8 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from passend.accounts.access import scope_for
-from passend.accounts.choices import Role
 from passend.agreements import documents
 from passend.audit.services import record
 from passend.caseload import access, services
@@ -34,25 +32,13 @@ from passend.caseload.timeline import timeline
 from passend.front.feedback import add_service_error, flash_errors
 from passend.front.uploads import attachment_response
 from passend.organisations.choices import Domain
-from passend.privacy.audit import record_view
+from passend.privacy.audit import acting_role, record_view
 from passend.students import access as student_access
 
 PAGE_SIZE = 50
 
 
-# --- Helpers: the role for the audit, lookups composed from the access modules ------------------
-
-
-def _role(user, school_id: int) -> str:
-    """On whose behalf ``user`` reads a student's data at the school (for the audit)."""
-    scope = scope_for(user)
-    if school_id in scope.school_ids({Role.COORDINATOR}):
-        return Role.COORDINATOR
-    if school_id in student_access.file_school_ids(user):
-        return Role.BPO
-    if school_id in scope.school_ids({Role.MENTOR}):
-        return Role.MENTOR
-    return Role.PARTNER
+# --- Helpers: lookups composed from the access modules -----------------------------------------
 
 
 def _observation(user, code) -> Observation:
@@ -147,7 +133,7 @@ def case_list(request: HttpRequest, code) -> HttpResponse:
         actor=request.user,
         school=school,
         request=request,
-        on_behalf_of=_role(request.user, school.pk),
+        on_behalf_of=acting_role(request.user, school.pk),
         students=sorted({str(c.student.code) for c in page_obj}),
         page=page_obj.number,
     )
@@ -221,13 +207,12 @@ def case_create(request: HttpRequest, code) -> HttpResponse:
 @require_GET
 def case_detail(request: HttpRequest, code) -> HttpResponse:
     case = access.get_case_for_user(request.user, code)
-    role = _role(request.user, case.school_id)
     if access.view_level(request.user, case) == access.ATTENDANCE:
-        record_view(request, case.student, "case_attendance", obj=case, role=role)
+        record_view(request, case.student, "case_attendance", obj=case)
         return render(
             request, "caseload/case_attendance.html", {"case": case, "student": case.student}
         )
-    record_view(request, case.student, "case", obj=case, role=role)
+    record_view(request, case.student, "case", obj=case)
     staff = access.can_work(request.user, case)
     return render(
         request,
@@ -260,9 +245,7 @@ def case_edit(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("De casus is opgeslagen."))
             return redirect("caseload:case_detail", case.code)
-    record_view(
-        request, case.student, "case_edit", obj=case, role=_role(request.user, case.school_id)
-    )
+    record_view(request, case.student, "case_edit", obj=case)
     return render(
         request, "caseload/case_form.html", {"form": form, "student": case.student, "case": case}
     )
@@ -357,8 +340,7 @@ def recommendation_follow_up(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("De opvolging is opgeslagen."))
             return redirect("caseload:case_detail", case.code)
-    role = _role(request.user, case.school_id)
-    record_view(request, case.student, "recommendation", obj=recommendation, role=role)
+    record_view(request, case.student, "recommendation", obj=recommendation)
     return render(
         request,
         "caseload/follow_up_form.html",
@@ -411,8 +393,7 @@ def observation_pdf(request: HttpRequest, code):
     observation = _observation(request.user, code)
     case = observation.case
     pdf = observation_pdf_bytes(observation)
-    role = _role(request.user, case.school_id)
-    record_view(request, case.student, "observation_pdf", obj=observation, role=role)
+    record_view(request, case.student, "observation_pdf", obj=observation)
     name = documents.filename("klassenobservatie", case.student.full_name, str(observation.date))
     return attachment_response(io.BytesIO(pdf), name, name)
 
@@ -421,9 +402,9 @@ def observation_pdf(request: HttpRequest, code):
 @require_GET
 def mentor_report(request: HttpRequest, code) -> HttpResponse:
     student = _mentor_report_student(request.user, code)
-    role = _role(request.user, student.school_id)
-    record_view(request, student, "mentor_report", role=role)
-    context = {**mentor_report_context(student), "staff": role != Role.MENTOR}
+    record_view(request, student, "mentor_report")
+    staff = student.school_id in student_access.file_school_ids(request.user)
+    context = {**mentor_report_context(student), "staff": staff}
     return render(request, "caseload/mentor_report.html", context)
 
 
@@ -432,8 +413,7 @@ def mentor_report(request: HttpRequest, code) -> HttpResponse:
 def mentor_report_pdf(request: HttpRequest, code):
     student = _mentor_report_student(request.user, code)
     pdf = mentor_report_pdf_bytes(student)
-    role = _role(request.user, student.school_id)
-    record_view(request, student, "mentor_report_pdf", role=role)
+    record_view(request, student, "mentor_report_pdf")
     name = documents.filename("mentorrapport", student.full_name, str(timezone.localdate()))
     return attachment_response(io.BytesIO(pdf), name, name)
 

@@ -31,9 +31,7 @@ from passend.students.models import CONSENT_AGE
 @require_http_methods(["GET", "POST"])
 def consent_create(request: HttpRequest, code) -> HttpResponse:
     student = get_student_for_user(request.user, code)
-    record_view(
-        request, student, "consent_create", role=services.acting_role(request.user, student.school)
-    )
+    record_view(request, student, "consent_create")
     form = ConsentForm(request.POST or None, student=student)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,7 +84,6 @@ def case_share(request: HttpRequest, code) -> HttpResponse:
         case.student,
         "case_share",
         obj=case,
-        role=services.acting_role(request.user, case.school),
     )
     form = ShareForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():

@@ -131,7 +131,7 @@ def student_edit(request: HttpRequest, code) -> HttpResponse:
     """A student's data and guardians (the coordinator; a BPO gets 403)."""
     student = access.get_student_for_user(request.user, code)
     school = access.get_roster_school(request.user, student.school.code)
-    record_view(request, student, "student_edit", role=services.acting_role(request.user, school))
+    record_view(request, student, "student_edit")
     form, formset = _student_form(request, school, student)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         fields, guardians = _inputs(form, formset)
@@ -153,7 +153,7 @@ def student_detail(request: HttpRequest, code) -> HttpResponse:
     user = request.user
     student = access.get_student_for_user(user, code)
     school = student.school
-    record_view(request, student, "student", role=services.acting_role(user, school))
+    record_view(request, student, "student")
     cases = visible_cases(user).filter(student=student).select_related("bpo")
     context = {
         "student": student,
