@@ -67,3 +67,23 @@ def test_emptied_foreign_keys_do_not_break_the_chain(world):
     record("test.event", actor=user, school=world.a)
     user.delete()
     assert "intact" in _verify()
+
+
+def test_events_written_together_chain_in_order(world):
+    from django.test.utils import CaptureQueriesContext
+
+    from passend.audit.services import build, record_many
+
+    first = record("test.event", n=0)
+    one = [build("test.bulk", n=-1)]
+    with CaptureQueriesContext(connection) as single:
+        record_many(one)
+    events = [build("test.bulk", n=i) for i in range(30)]
+    # savepoint, (lock on PostgreSQL), head, one INSERT: the same for 30 events as for one
+    with CaptureQueriesContext(connection) as many:
+        record_many(events)
+    assert len(many) == len(single)
+    assert one[0].previous_hash == first.hash
+    assert events[0].previous_hash == one[0].hash
+    assert [e.previous_hash for e in events[1:]] == [e.hash for e in events[:-1]]
+    assert "intact: 32 rows" in _verify()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from passend.accounts.access import scope_for
 from passend.accounts.choices import Role
-from passend.audit.services import record
+from passend.audit.services import build, record_many
 
 VIEW_ACTION = "student_data.viewed"
 
@@ -32,15 +32,26 @@ def record_view(request, student, what: str, *, obj=None) -> None:
     """``what`` names the page or document ("student", "case", "mentor_report", "export" …);
     ``obj`` is the thing opened when it is not the student itself (a case, a report). Call it
     after the access check: the role recorded is the one that gave the access."""
-    role = acting_role(request.user, student.school_id)
-    record(
-        VIEW_ACTION,
-        actor=request.user,
-        obj=obj if obj is not None else student,
-        school=student.school,
-        request=request,
-        student=str(student.code),
-        what=what,
-        on_behalf_of=role,
-        path=request.path,
+    record_views(request, [student], what, obj=obj)
+
+
+def record_views(request, students, what: str, *, obj=None) -> None:
+    """One read event per student for a page, export or document that shows several students
+    (a meeting's agenda, an export): each appears in that student's access log. A constant
+    number of queries however many students."""
+    record_many(
+        [
+            build(
+                VIEW_ACTION,
+                actor=request.user,
+                obj=obj if obj is not None else student,
+                school=student.school,
+                request=request,
+                student=str(student.code),
+                what=what,
+                on_behalf_of=acting_role(request.user, student.school_id),
+                path=request.path,
+            )
+            for student in students
+        ]
     )
