@@ -16,6 +16,7 @@ pytest_plugins = [
     "tests.fixtures_activities",
     "tests.fixtures_agreements",
     "tests.fixtures_caseload",
+    "tests.fixtures_meetings",
 ]
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from tests.authz_caseload_cases import RULES as CASE_RULES
 from tests.authz_caseload_consent import RULES as CONSENT_RULES
+from tests.authz_caseload_meetings import RULES as MEETING_RULES
 from tests.authz_caseload_students import RULES as STUDENT_RULES
 from tests.authz_privacy import RULES as PRIVACY_RULES
 
-RULES = {**STUDENT_RULES, **CASE_RULES, **CONSENT_RULES, **PRIVACY_RULES}
+RULES = {**STUDENT_RULES, **CASE_RULES, **CONSENT_RULES, **MEETING_RULES, **PRIVACY_RULES}

@@ -15,7 +15,14 @@ from cryptography.fernet import Fernet
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from passend.caseload.models import Contact, Observation, Recommendation, SupportCase
+from passend.caseload.models import (
+    ActionPoint,
+    AgendaItem,
+    Contact,
+    Observation,
+    Recommendation,
+    SupportCase,
+)
 from passend.privacy import crypto
 from passend.privacy.fields import EncryptedTextField, encrypted_fields
 
@@ -28,12 +35,17 @@ NARRATIVE = {
     (Observation, "report"),
     (Recommendation, "text"),
     (Recommendation, "follow_up"),
+    (AgendaItem, "minutes"),
+    (AgendaItem, "decisions"),
+    (ActionPoint, "description"),
 }
 
 
 def _fill_with_canaries(cw) -> dict[str, str]:
     canaries = {}
     for model, field in NARRATIVE:
+        if model in (AgendaItem, ActionPoint):
+            continue  # typed through the forms in test_canaries_typed_into_the_forms_…
         canary = f"CANARY-{model.__name__}-{field}-{uuid.uuid4().hex}"
         canaries[f"{model.__name__}.{field}"] = canary
         obj = {
@@ -148,3 +160,105 @@ def test_encrypted_fields_cannot_be_searched():
     with pytest.raises(FieldError):
         list(SupportCase.objects.filter(signal__icontains="x"))
     assert list(SupportCase.objects.filter(question="")) == []
+
+
+def test_canaries_typed_into_the_forms_are_nowhere_at_rest(client, meeting_world, caplog, capfd):
+    """The acceptance test as a user does it: every narrative field typed into its form."""
+    import time
+
+    from django.urls import reverse
+
+    from passend.accounts.middleware import SESSION_STARTED_KEY
+
+    mw = meeting_world
+    cw = mw.cw
+    bpo = cw.world.users["bpo"]
+    client.force_login(bpo)
+    session = client.session
+    session[SESSION_STARTED_KEY] = time.time()
+    session.save()
+    caplog.set_level(logging.DEBUG)
+    canary = {
+        name: f"CANARY-{name}-{uuid.uuid4().hex}"
+        for name in (
+            "signal",
+            "question",
+            "notes",
+            "report",
+            "text",
+            "follow_up",
+            "minutes",
+            "decisions",
+            "action",
+        )
+    }
+    today = cw.today.isoformat()
+
+    def post(url, data):
+        response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        return response
+
+    with CaptureQueriesContext(connection) as queries:
+        post(
+            reverse("caseload:case_create", args=[cw.student16.code]),
+            {
+                "signal_source": "mentor",
+                "signalled_on": today,
+                "signal": canary["signal"],
+                "question": canary["question"],
+                "bpo": str(bpo.code),
+            },
+        )
+        case = SupportCase.objects.get(student=cw.student16)
+        post(
+            reverse("caseload:contact_create", args=[case.code]),
+            {"date": today, "kind": "parents", "notes": canary["notes"]},
+        )
+        post(
+            reverse("caseload:observation_create", args=[case.code]),
+            {"date": today, "lesson": "Engels", "report": canary["report"]},
+        )
+        post(
+            reverse("caseload:recommendation_create", args=[case.code]),
+            {"date": today, "audience": "mentor", "text": canary["text"]},
+        )
+        recommendation = Recommendation.objects.get(case=case)
+        post(
+            reverse("caseload:recommendation_follow_up", args=[recommendation.code]),
+            {"status": "in_progress", "follow_up": canary["follow_up"]},
+        )
+        post(
+            reverse("caseload:agenda_item_edit", args=[mw.item.code]),
+            {
+                "minutes": canary["minutes"],
+                "decisions": canary["decisions"],
+                "actions-TOTAL_FORMS": "1",
+                "actions-INITIAL_FORMS": "0",
+                "actions-MIN_NUM_FORMS": "0",
+                "actions-MAX_NUM_FORMS": "30",
+                "actions-0-description": canary["action"],
+                "actions-0-owner": str(bpo.code),
+                "actions-0-due_on": today,
+            },
+        )
+        # Reading it all back (pages and PDFs) must not leak it either.
+        shown = client.get(reverse("caseload:case_detail", args=[case.code])).content.decode()
+        client.get(reverse("caseload:meeting_detail", args=[mw.meeting.code]))
+    assert canary["signal"] in shown and canary["follow_up"] in shown  # readable in the app
+    assert ActionPoint.objects.get(item=mw.item).description == canary["action"]
+
+    raw = _raw_database_text()
+    dump = _dump()
+    sql = "\n".join(q["sql"] for q in queries.captured_queries)
+    from passend.audit.models import AuditEvent
+
+    audit = "\n".join(f"{e.action} {e.object_code} {e.extra}" for e in AuditEvent.objects.all())
+    out, err = capfd.readouterr()
+    for value in canary.values():
+        assert value not in raw
+        assert value not in dump
+        assert value not in sql
+        assert value not in audit
+        assert value not in caplog.text
+        assert value not in out and value not in err

@@ -31,24 +31,29 @@ def build(
 ) -> AuditEvent:
     """An unsaved audit event (``record`` or ``record_many`` write it). ``obj`` is named by
     type and public ``code`` (or pk)."""
+    # Ids, not related objects: building an event never costs a query (record_views builds
+    # hundreds at once).
+    school_id = school.pk if school is not None else None
+    partnership_id = partnership.pk if partnership is not None else None
     if obj is not None:
         from passend.organisations.models import Partnership, School
 
         if isinstance(obj, School):
-            school = school or obj
+            school_id = school_id or obj.pk
+            partnership_id = partnership_id or obj.partnership_id
         elif isinstance(obj, Partnership):
-            partnership = partnership or obj
+            partnership_id = partnership_id or obj.pk
         else:
-            school = school or getattr(obj, "school", None)
-            partnership = partnership or getattr(obj, "partnership", None)
-    if school is not None and partnership is None:
-        partnership = school.partnership
+            school_id = school_id or getattr(obj, "school_id", None)
+            partnership_id = partnership_id or getattr(obj, "partnership_id", None)
+    if school is not None and partnership_id is None:
+        partnership_id = school.partnership_id
     return AuditEvent(
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label
         or (actor.email if actor is not None and actor.is_authenticated else ""),
-        partnership=partnership,
-        school=school,
+        partnership_id=partnership_id,
+        school_id=school_id,
         action=action,
         object_type=obj._meta.label if obj is not None else "",
         object_code=str(getattr(obj, "code", obj.pk)) if obj is not None else "",

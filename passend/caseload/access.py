@@ -175,3 +175,80 @@ def get_approach_partnership(user, code, *, write: bool = False):
     if write and not may_edit_approaches(user, partnership):
         raise PermissionDenied
     return partnership
+
+
+# --- SOT meetings -------------------------------------------------------------------------------
+#
+# The school's coordinator and BPOs see and run all meetings of the school. A partner sees the
+# meetings they attend (as a user, while they hold the partner role at the school), and of
+# those only the agenda items whose case they may open today (``visible_cases``), at the level
+# ``view_level`` gives: the attendance-only partner sees who was discussed, never the minutes.
+
+
+#: Attendees bound by the school's own duty of confidentiality: no share or consent needed.
+SCHOOL_STAFF_ROLES = frozenset({Role.COORDINATOR, Role.BPO, Role.DIRECTOR, Role.MENTOR})
+
+
+def visible_meetings(user) -> QuerySet:
+    from passend.caseload.models import Meeting
+
+    if not user.is_authenticated:
+        return Meeting.objects.none()
+    attending = Q(attendees__user=user, school_id__in=scope_for(user).school_ids({Role.PARTNER}))
+    ids = Meeting.objects.filter(Q(school_id__in=file_school_ids(user)) | attending).values("pk")
+    return Meeting.objects.filter(pk__in=ids)
+
+
+def can_run_meeting(user, meeting) -> bool:
+    """Plan, set the agenda, take minutes, finalise: the school's coordinator and BPOs."""
+    return meeting.school_id in file_school_ids(user)
+
+
+def get_meeting_for_user(user, code, *, write: bool = False):
+    meeting = (
+        visible_meetings(user)
+        .select_related("school", "school__partnership", "chair")
+        .filter(code=_parse_code(code))
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    if write and not can_run_meeting(user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def item_levels(user, meeting, items) -> dict[int, str]:
+    """{agenda item id: FULL | ATTENDANCE} of the items ``user`` may see (a constant number of
+    queries). Staff see every item in full; a partner what share and consent allow today."""
+    if can_run_meeting(user, meeting):
+        return {item.pk: FULL for item in items}
+    cases = partner_access(user)
+    return {item.pk: cases[item.case_id] for item in items if item.case_id in cases}
+
+
+def attendee_may_see(attendee, case, on: datetime.date) -> bool:
+    """Whether a meeting attendee may hear ``case`` discussed on ``on``: the school's own staff
+    (a user with a staff role at the school, or a name without an SOT domain) always; a partner
+    user if they may open the case; a partner known by name only (no account) if a share and a
+    valid consent cover their domain."""
+    from passend.caseload.models import CaseShare, Consent
+
+    if attendee.user_id is not None:
+        if case.school_id in scope_for(attendee.user).school_ids(SCHOOL_STAFF_ROLES):
+            return True
+        return case.pk in partner_access(attendee.user, on)
+    if not attendee.domain:
+        return True
+    domains = {attendee.domain}
+    active = Q(shared_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+    if not any(
+        s.covers(user_id=0, domains=domains) for s in CaseShare.objects.filter(active, case=case)
+    ):
+        return False
+    return any(
+        c.is_valid_on(on) and c.covers(user_id=0, domains=domains)
+        for c in Consent.objects.filter(student_id=case.student_id).select_related(
+            "student", "guardian"
+        )
+    )

@@ -57,3 +57,9 @@ class ApproachKind(models.TextChoices):
 class ConsentGiver(models.TextChoices):
     GUARDIAN = "guardian", _("Ouder/verzorger met gezag")
     STUDENT = "student", _("Leerling (16 jaar of ouder)")
+
+
+class MeetingKind(models.TextChoices):
+    SOT = "sot", _("SOT-overleg")
+    STUDENT_DISCUSSION = "student_discussion", _("Leerlingbespreking")
+    MDO = "mdo", _("Multidisciplinair overleg (MDO)")

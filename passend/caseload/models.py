@@ -22,6 +22,7 @@ from passend.caseload.choices import (
     CaseStatus,
     ConsentGiver,
     ContactKind,
+    MeetingKind,
     RecommendationStatus,
     SignalSource,
 )
@@ -330,3 +331,155 @@ class CaseShare(models.Model):
 
     def covers(self, *, user_id: int, domains: set[str]) -> bool:
         return self.partner_id == user_id or (bool(self.domain) and self.domain in domains)
+
+
+class Meeting(models.Model):
+    """A meeting of the school's support team (SOT-overleg, leerlingbespreking, MDO): attendees,
+    an agenda of cases with minutes, decisions and action points, and a recap once finalised.
+    A finalised meeting is closed for changes (only action points can still be ticked off)."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    partnership = models.ForeignKey(
+        "organisations.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    school = models.ForeignKey(
+        "organisations.School",
+        on_delete=models.CASCADE,
+        related_name="meetings",
+        verbose_name=_("school"),
+    )
+    kind = models.CharField(
+        _("soort overleg"), max_length=20, choices=MeetingKind.choices, default=MeetingKind.SOT
+    )
+    date = models.DateField(_("datum"))
+    starts_at = models.TimeField(_("aanvang"), null=True, blank=True)
+    location = models.CharField(_("locatie"), max_length=150, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("voorzitter"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    finalised_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("overleg")
+        verbose_name_plural = _("overleggen")
+        ordering = ["-date", "-starts_at", "-pk"]
+        indexes = [models.Index(fields=["school", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.finalised_at is not None
+
+
+class MeetingAttendee(models.Model):
+    """Someone at the meeting: a user (school staff or an SOT partner) or a name only. ``domain``
+    is the SOT domain of a partner from outside the school; empty for the school's own staff.
+    A partner attendee may only see agenda items whose case is shared with them under a valid
+    consent (passend.caseload.meetings)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_attendances",
+        verbose_name=_("gebruiker"),
+    )
+    name = models.CharField(_("naam"), max_length=150)
+    function = models.CharField(_("functie"), max_length=150, blank=True)
+    domain = models.CharField(_("domein"), max_length=32, choices=Domain.choices, blank=True)
+    present = models.BooleanField(_("aanwezig"), default=True)
+
+    class Meta:
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=models.Q(user__isnull=False),
+                name="caseload_attendee_once",
+                violation_error_message=_("Deze persoon staat al op de deelnemerslijst."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgendaItem(models.Model):
+    """A case on a meeting's agenda, with the minutes and decisions of its discussion."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(
+        SupportCase,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("casus"),
+    )
+    position = models.PositiveIntegerField(_("volgorde"), default=0)
+    minutes = EncryptedTextField(_("verslag"), blank=True)
+    decisions = EncryptedTextField(_("afspraken"), blank=True)
+    updated_at = models.DateTimeField(_("bijgewerkt"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agendapunt")
+        verbose_name_plural = _("agendapunten")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "case"],
+                name="caseload_agenda_case_once",
+                violation_error_message=_("Deze casus staat al op de agenda."),
+            )
+        ]
+
+    def __str__(self) -> str:  # never the narrative text: this ends up in logs
+        return f"{self.meeting_id} · {self.case_id}"
+
+
+class ActionPoint(models.Model):
+    """Who does what by when, agreed at an agenda item."""
+
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="action_points")
+    description = EncryptedTextField(_("actie"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_points",
+        verbose_name=_("wie"),
+    )
+    owner_name = models.CharField(_("wie (naam)"), max_length=150, blank=True)
+    due_on = models.DateField(_("uiterlijk"))
+    done_on = models.DateField(_("afgerond op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("actiepunt")
+        verbose_name_plural = _("actiepunten")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:  # never the narrative text: this ends up in logs
+        return f"{self.item_id} · {self.due_on}"
+
+    @property
+    def who(self) -> str:
+        return self.owner.full_name if self.owner_id else self.owner_name

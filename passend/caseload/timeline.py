@@ -1,4 +1,5 @@
-"""A case's timeline: status changes, contacts, class observations and recommendations merged by
+"""A case's timeline: status changes, contacts, class observations, recommendations and SOT
+discussions (finalised meetings) merged by
 date, newest first, in a constant number of queries (one per kind, one for the approaches the
 recommendations cite), however long the case runs."""
 
@@ -9,12 +10,19 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from passend.caseload.models import CaseStatusChange, Contact, Observation, Recommendation
+from passend.caseload.models import (
+    AgendaItem,
+    CaseStatusChange,
+    Contact,
+    Observation,
+    Recommendation,
+)
 
 STATUS = "status"
 CONTACT = "contact"
 OBSERVATION = "observation"
 RECOMMENDATION = "recommendation"
+MEETING = "meeting"
 
 
 @dataclass(frozen=True)
@@ -47,5 +55,13 @@ def timeline(case) -> list[Entry]:
     )
     for item in recommendations:
         entries.append(Entry(RECOMMENDATION, item.date, item.created_at, item, item.author))
+    # Discussions in finalised SOT meetings, with what was agreed.
+    for item in AgendaItem.objects.filter(
+        case=case, meeting__finalised_at__isnull=False
+    ).select_related("meeting", "meeting__finalised_by"):
+        meeting = item.meeting
+        entries.append(
+            Entry(MEETING, meeting.date, meeting.finalised_at, item, meeting.finalised_by)
+        )
     entries.sort(key=lambda e: e.sort_key, reverse=True)
     return entries

@@ -39,19 +39,19 @@ def record_views(request, students, what: str, *, obj=None) -> None:
     """One read event per student for a page, export or document that shows several students
     (a meeting's agenda, an export): each appears in that student's access log. A constant
     number of queries however many students."""
-    record_many(
-        [
-            build(
-                VIEW_ACTION,
-                actor=request.user,
-                obj=obj if obj is not None else student,
-                school=student.school,
-                request=request,
-                student=str(student.code),
-                what=what,
-                on_behalf_of=acting_role(request.user, student.school_id),
-                path=request.path,
-            )
-            for student in students
-        ]
-    )
+    events = []
+    for student in students:
+        event = build(
+            VIEW_ACTION,
+            actor=request.user,
+            obj=obj if obj is not None else student,
+            request=request,
+            student=str(student.code),
+            what=what,
+            on_behalf_of=acting_role(request.user, student.school_id),
+            path=request.path,
+        )
+        # The student's school and partnership, by id (no query per student).
+        event.school_id, event.partnership_id = student.school_id, student.partnership_id
+        events.append(event)
+    record_many(events)
