@@ -23,6 +23,7 @@ from tests.authz_hours import RULES as HOURS_RULES  # noqa: E402
 from tests.authz_procedures import RULES as PROCEDURE_RULES  # noqa: E402
 from tests.authz_quality import RULES as QUALITY_RULES  # noqa: E402
 from tests.authz_staffing import RULES as STAFFING_RULES  # noqa: E402
+from tests.authz_support_team import RULES as SUPPORT_TEAM_RULES  # noqa: E402
 
 
 def first_membership(w):
@@ -97,6 +98,7 @@ MATRIX: dict[str, Rule] = {
     **ACTIVITY_RULES,
     **AGREEMENT_RULES,
     **CASELOAD_RULES,
+    **SUPPORT_TEAM_RULES,
 }
 
 # Django's admin: one gate (superuser only) guards its whole namespace; a sample of its pages
