@@ -12,8 +12,13 @@ HOST   ?= 127.0.0.1
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# A pip that handles extras in hash-checked locks (see requirements/pip.lock).
+$(VENV)/.installed-pip: requirements/pip.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/pip.lock
+	touch $@
+
 # Runtime dependencies, hash-checked from the lock file.
-$(VENV)/.installed-main: requirements/main.lock pyproject.toml | $(BIN)/python
+$(VENV)/.installed-main: requirements/main.lock pyproject.toml $(VENV)/.installed-pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/main.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
