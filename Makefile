@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 
-.PHONY: run test test-postgres test-browser install install-dev messages migrate demo lint lock clean
+.PHONY: run test bench install install-dev messages migrate demo lint lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,9 +48,15 @@ run: demo
 test: install-dev messages
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Budgets are measured here, not in timed tests: prints the table, writes docs/benchmarks.md,
+# fails when a budget is exceeded. BENCH_DATABASE_URL=postgres://… runs it on PostgreSQL
+# (a database it may fill and leave behind).
+bench: install messages
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
 lint: install-dev
-	$(BIN)/ruff check passend tests conftest.py
-	$(BIN)/ruff format --check passend tests conftest.py
+	$(BIN)/ruff check passend tests bench conftest.py
+	$(BIN)/ruff format --check passend tests bench conftest.py
 	$(BIN)/passend check --fail-level WARNING
 	$(BIN)/passend makemigrations --check --dry-run -v0
 

@@ -454,3 +454,27 @@ def test_apply_query_count_is_constant_in_rows(caseload_world):
     deletes = -(-200 // GET_ITERATOR_CHUNK_SIZE)
     assert writes <= 2 * _batches(Student, 200) + _batches(Guardian, 200) + deletes
     assert Student.objects.filter(class_name="4A").count() == 200
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("31-12-2010", datetime.date(2010, 12, 31)),
+        ("1-2-2010", datetime.date(2010, 2, 1)),
+        ("01/02/2010", datetime.date(2010, 2, 1)),
+        ("01.02.2010", datetime.date(2010, 2, 1)),
+        ("2010-12-31", datetime.date(2010, 12, 31)),
+        ("2010/2/1", datetime.date(2010, 2, 1)),
+        ("31-02-2010", None),  # impossible
+        ("2010-13-01", None),
+        ("01-02.2010", None),  # mixed separators
+        ("12-31-2010", None),  # month first is not a Dutch date
+        ("2010-02-01 00:00", None),
+        ("", None),
+        ("morgen", None),
+    ],
+)
+def test_dates_as_student_systems_write_them(text, expected):
+    from passend.students.roster import parse_date
+
+    assert parse_date(text) == expected
