@@ -44,8 +44,7 @@ def table(results) -> str:
             budget = "" if m.budget is None else f"≤ {m.budget:g} {m.unit}"
             within = "" if m.budget is None else ("yes" if m.ok else "**NO**")
             lines.append(
-                f"| {r.name} | {r.database} | {m.label} | {m.shown} "
-                f"| {budget} | {within} |"
+                f"| {r.name} | {r.database} | {m.label} | {m.shown} | {budget} | {within} |"
             )
     return "\n".join(lines)
 
