@@ -173,6 +173,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
             request=request,
             page="my_cases",
             students=sorted({str(c.student.code) for c in cases}),
+            on_behalf_of=",".join(sorted({acting_role(user, c.school_id) for c in cases})),
         )
     return render(
         request,
@@ -200,6 +201,7 @@ def case_create(request: HttpRequest, code) -> HttpResponse:
         else:
             messages.success(request, _("De casus is aangemaakt."))
             return redirect("caseload:case_detail", case.code)
+    record_view(request, student, "case_create")
     return render(request, "caseload/case_form.html", {"form": form, "student": student})
 
 
@@ -270,9 +272,9 @@ def case_status(request: HttpRequest, code) -> HttpResponse:
     return redirect("caseload:case_detail", case.code)
 
 
-def _record_form(request, code, build_form, service, template, success) -> HttpResponse:
+def _record_form(request, code, build_form, service, template, success, what) -> HttpResponse:
     """GET/POST of a form that adds something to a case (contact, observation, advice);
-    ``build_form(data, case)`` makes the form."""
+    ``build_form(data, case)`` makes the form; ``what`` names the page in the read audit."""
     case = access.get_case_for_user(request.user, code, write=True)
     form = build_form(request.POST or None, case)
     if request.method == "POST" and form.is_valid():
@@ -283,6 +285,7 @@ def _record_form(request, code, build_form, service, template, success) -> HttpR
         else:
             messages.success(request, success)
             return redirect("caseload:case_detail", case.code)
+    record_view(request, case.student, what, obj=case)
     return render(request, template, {"form": form, "case": case, "student": case.student})
 
 
@@ -296,6 +299,7 @@ def contact_create(request: HttpRequest, code) -> HttpResponse:
         services.add_contact,
         "caseload/contact_form.html",
         _("Het contactmoment is vastgelegd."),
+        "contact_create",
     )
 
 
@@ -309,6 +313,7 @@ def observation_create(request: HttpRequest, code) -> HttpResponse:
         services.add_observation,
         "caseload/observation_form.html",
         _("De klassenobservatie is vastgelegd."),
+        "observation_create",
     )
 
 
@@ -322,6 +327,7 @@ def recommendation_create(request: HttpRequest, code) -> HttpResponse:
         services.add_recommendation,
         "caseload/recommendation_form.html",
         _("Het handelingsadvies is vastgelegd."),
+        "recommendation_create",
     )
 
 

@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from passend.accounts.choices import Role
 from passend.audit.services import record
 from passend.caseload.access import visible_cases
 from passend.front.feedback import add_service_error
-from passend.privacy.audit import record_view
+from passend.privacy.audit import acting_role, record_view
 from passend.students import access, services
 from passend.students.forms.students import (
     ALL,
@@ -79,6 +80,8 @@ def student_list(request: HttpRequest, code) -> HttpResponse:
         status=filters["status"],
         page=page_obj.number,
         shown=len(page_obj.object_list),
+        students=sorted(str(s.code) for s in page_obj),
+        on_behalf_of=acting_role(request.user, school.pk),
     )
     context = {
         "school": school,
@@ -178,7 +181,14 @@ def my_mentor_students(request: HttpRequest) -> HttpResponse:
         .order_by("school__name", "class_name", "last_name", "first_name")
     )
     if students:
-        record("mentor_students.viewed", actor=request.user, request=request, shown=len(students))
+        record(
+            "mentor_students.viewed",
+            actor=request.user,
+            request=request,
+            shown=len(students),
+            students=sorted(str(s.code) for s in students),
+            on_behalf_of=Role.MENTOR.value,
+        )
     return render(request, "students/my_mentor_students.html", {"students": students})
 
 
