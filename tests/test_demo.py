@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from passend.accounts.choices import PARTNERSHIP_ONLY_ROLES, SCHOOL_ONLY_ROLES, Role
 from passend.accounts.models import Membership, User
+from passend.caseload import access as case_access
+from passend.caseload.choices import CaseStatus
+from passend.caseload.consent import EXPIRED, VALID, WITHDRAWN, student_consents
+from passend.caseload.models import Approach, Recommendation, SupportCase
+from passend.demo import caseload as demo_caseload
 from passend.demo.services import SCHOOL_A, SCHOOL_B
 from passend.organisations.models import (
     Enrollment,
@@ -95,6 +103,8 @@ def _snapshot() -> dict[str, list[tuple]]:
         *apps.get_app_config("staffing").get_models(),
         *apps.get_app_config("development").get_models(),
         *apps.get_app_config("activities").get_models(),
+        *apps.get_app_config("students").get_models(),
+        *apps.get_app_config("caseload").get_models(),
         TOTPDevice,
     ]
     snap = {}
@@ -113,6 +123,95 @@ def test_demo_twice_changes_nothing(demo):
     call_command("demo", stdout=StringIO())
     after = _snapshot()
     assert after == before
+
+
+def test_demo_again_days_later_changes_no_student_or_case(demo):
+    """``make run`` on another day: the caseload (dated relative to the day) stays as it was."""
+    labels = {
+        m._meta.label
+        for app in ("students", "caseload")
+        for m in apps.get_app_config(app).get_models()
+    }
+    before = {k: v for k, v in _snapshot().items() if k in labels}
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        call_command("demo", stdout=StringIO())
+    after = {k: v for k, v in _snapshot().items() if k in labels}
+    assert after == before
+
+
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def test_demo_caseload_students_at_school_a_and_b(demo):
+    school_a = School.objects.get(location_code=SCHOOL_A)
+    today = timezone.localdate()
+    students = list(school_a.students.prefetch_related("guardians"))
+    assert len(students) >= 25
+    assert {s.class_name for s in students} >= {"1A", "2B", "3A", "4A", "5A", "6A"}
+    for s in students:
+        assert 12 <= s.age_on(today) <= 17, s
+        assert s.level and s.year_of_study and s.enrolled_on <= today
+        assert any(g.has_authority for g in s.guardians.all()), s
+    mentor = _user(demo_caseload.MENTOR_A)
+    assert {s.mentor for s in students} == {mentor, None}
+    assert School.objects.get(location_code=SCHOOL_B).students.count() >= 3
+
+
+def test_demo_caseload_cases_in_every_status_with_records(demo):
+    cases = demo_caseload.demo_cases()
+    assert list(cases) == demo_caseload.CASE_KEYS
+    statuses = {c.status for c in cases.values()}
+    assert statuses == set(CaseStatus.values)
+    today = timezone.localdate()
+    bpo_a = _user(demo_caseload.BPO_A)
+    at_a = SupportCase.objects.filter(school__location_code=SCHOOL_A)
+    assert set(case_access.visible_cases(bpo_a)) == set(at_a)
+    assert at_a.filter(bpo=bpo_a).count() == at_a.count() >= 6
+    for case in cases.values():
+        assert case.signalled_on <= today
+        assert case.status_changes.count() >= 1
+        for model in (case.contacts, case.observations, case.recommendations):
+            assert all(r.date <= today for r in model.all())
+    closed = cases[demo_caseload.CLOSED_CASE]
+    assert closed.closed_on is not None and closed.closed_on <= today
+    assert Approach.objects.filter(partnership=closed.partnership).count() >= 6
+    cited = Recommendation.objects.filter(case__in=at_a, approaches__isnull=False).distinct()
+    assert {r.audience for r in cited} >= {"teacher", "mentor", "parents"}
+    assert Recommendation.objects.filter(case__in=at_a).exclude(follow_up="").exists()
+    # School B's BPO sees school B's case only.
+    bpo_b = _user(demo_caseload.BPO_B)
+    assert list(case_access.visible_cases(bpo_b)) == [cases[demo_caseload.SCHOOL_B_CASE]]
+
+
+def test_demo_partner_opens_the_shared_case_only(demo):
+    cases = demo_caseload.demo_cases()
+    shared = cases[demo_caseload.SHARED_CASE]
+    partner = _user(demo_caseload.PARTNER_A)
+    assert Membership.objects.current().filter(user=partner, role=Role.PARTNER).exists()
+    assert case_access.partner_access(partner) == {shared.pk: case_access.FULL}
+    assert list(case_access.visible_cases(partner)) == [shared]
+    client = _login(partner.email, "passend-demo-2026")
+    assert client.get(reverse("caseload:case_detail", args=[shared.code])).status_code == 200
+    other = cases[demo_caseload.ADVICE_CASE]
+    assert client.get(reverse("caseload:case_detail", args=[other.code])).status_code == 404
+    # Consent: a guardian's for Sem (14), Noa's own (17); an expired and a withdrawn one.
+    sem = [row.status for row in student_consents(shared.student)]
+    noa_case = cases[demo_caseload.OWN_CONSENT_CASE]
+    noa = [row.status for row in student_consents(noa_case.student)]
+    assert (
+        shared.student.age_on(timezone.localdate())
+        < 16
+        <= noa_case.student.age_on(timezone.localdate())
+    )
+    assert sorted(sem) == sorted([VALID, EXPIRED]) and sorted(noa) == sorted([VALID, WITHDRAWN])
+    # Nobody else sees cases: mentor, director, consultant.
+    for email in (
+        demo_caseload.MENTOR_A,
+        "directeur.a@drechtsteden.example",
+        "consulent@drechtsteden.example",
+    ):
+        assert not case_access.visible_cases(_user(email)).exists(), email
 
 
 def test_accounts_json_lists_every_account(accounts):
@@ -200,3 +299,33 @@ def test_accounts_only_does_not_load_anything(db):
     assert json.loads(out.getvalue())
     assert not Partnership.objects.exists()
     assert not User.objects.exists()
+
+
+def test_demo_meetings_show_the_consent_rule_and_the_recap(demo):
+    from passend.caseload.models import ActionPoint, Meeting
+
+    cases = demo_caseload.demo_cases()
+    school_a = School.objects.get(location_code=SCHOOL_A)
+    finalised = Meeting.objects.get(school=school_a, finalised_at__isnull=False)
+    upcoming = Meeting.objects.get(school=school_a, finalised_at__isnull=True)
+    today = timezone.localdate()
+    assert finalised.date < today < upcoming.date
+    # The partner attends the SOT meeting, so only the case shared with them is on its agenda.
+    assert [i.case for i in finalised.items.all()] == [cases[demo_caseload.SHARED_CASE]]
+    assert finalised.finalised_at.date() == finalised.date
+    assert {i.case for i in upcoming.items.all()} == {
+        cases[demo_caseload.ADVICE_CASE],
+        cases[demo_caseload.EVALUATION_CASE],
+    }
+    partner = _user(demo_caseload.PARTNER_A)
+    open_point = ActionPoint.objects.get(item__meeting=finalised, done_on__isnull=True)
+    assert open_point.owner == partner
+    assert ActionPoint.objects.filter(item__meeting=finalised, done_on__isnull=False).exists()
+
+    client = _login(partner.email, "passend-demo-2026")
+    recap = client.get(reverse("caseload:meeting_recap", args=[finalised.code]))
+    assert recap.status_code == 200
+    assert open_point.description in recap.content.decode()
+    mine = client.get(reverse("caseload:meeting_mine")).content.decode()
+    assert open_point.description in mine
+    assert client.get(reverse("caseload:meeting_detail", args=[upcoming.code])).status_code == 404

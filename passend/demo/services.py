@@ -182,10 +182,29 @@ def load_demo() -> None:
         for code in (SCHOOL_A, SCHOOL_B):
             _support_team(School.objects.get(location_code=code), users)
         _load_quality(users)
-        # Staffing, professional development, activities and werkafspraken: a module per topic.
-        from passend.demo import activities, agreements, development, hours, procedures, staffing
+        # Staffing, professional development, activities, werkafspraken and the caseload: a
+        # module per topic.
+        from passend.demo import (
+            activities,
+            agreements,
+            caseload,
+            development,
+            hours,
+            meetings,
+            procedures,
+            staffing,
+        )
 
-        for topic in (staffing, procedures, hours, development, activities, agreements):
+        for topic in (
+            staffing,
+            procedures,
+            hours,
+            development,
+            activities,
+            agreements,
+            caseload,
+            meetings,
+        ):
             topic.load(users)
 
 
