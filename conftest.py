@@ -17,6 +17,10 @@ pytest_plugins = [
     "tests.fixtures_agreements",
     "tests.fixtures_caseload",
     "tests.fixtures_meetings",
+    "tests.fixtures_plans",
+    "tests.fixtures_applications",
+    "tests.fixtures_transitions",
+    "tests.fixtures_due",
 ]
 
 

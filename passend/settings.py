@@ -95,6 +95,10 @@ INSTALLED_APPS = [
     "passend.privacy",
     "passend.students",
     "passend.caseload",
+    "passend.plans",
+    "passend.applications",
+    "passend.transitions",
+    "passend.due",
     "passend.front",
     "passend.demo",
 ]

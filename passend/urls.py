@@ -18,6 +18,10 @@ urlpatterns = [
     path("", include("passend.students.urls")),
     path("", include("passend.caseload.urls")),
     path("", include("passend.privacy.urls")),
+    path("", include("passend.plans.urls")),
+    path("", include("passend.applications.urls")),
+    path("", include("passend.transitions.urls")),
+    path("", include("passend.due.urls")),
     path("", include("passend.front.urls")),
 ]
 

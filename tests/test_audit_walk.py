@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
@@ -24,21 +22,15 @@ from passend.accounts.middleware import SESSION_STARTED_KEY
 from passend.audit.models import AuditEvent
 from passend.caseload.models import Recommendation
 from passend.privacy.audit import VIEW_ACTION
+from tests import audit_applications, audit_due, audit_plans, audit_transitions
+from tests.audit_reads import Quiet, Reads
+
+#: The classification of the later apps' URLs, one module each.
+APP_RULES = (audit_plans, audit_applications, audit_transitions, audit_due)
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("students", "caseload", "privacy")
-
-
-@dataclass(frozen=True)
-class Reads:
-    """A GET page, PDF or export showing student data: its URL arguments, the students whose
-    data it shows, and who opens it (the school-A coordinator, except for the pages that list
-    one's own students or cases, which are empty for the coordinator)."""
-
-    args: Callable
-    students: Callable = lambda cw: [cw.student]
-    persona: str = "coordinator"
+NAMESPACES = ("students", "caseload", "privacy", "plans", "applications", "transitions", "due")
 
 
 def _student(cw):
@@ -108,18 +100,23 @@ AUDITED_WITHOUT_STUDENT: dict[str, str] = {
     "students:roster_preview": "roster_import.previewed",
 }
 
-#: GET pages of NO_STUDENT_DATA, opened to check that they show no student: URL arguments and
-#: who opens them (the library is kept by the partnership admin).
-QUIET_PAGES: dict[str, tuple[Callable, str]] = {
-    "students:student_create": (_school, "coordinator"),
-    "students:roster_upload": (_school, "coordinator"),
-    "caseload:approach_list": (lambda cw: [cw.world.p.code], "coordinator"),
-    "caseload:approach_create": (lambda cw: [cw.world.p.code], "partnership_admin"),
-    "caseload:approach_edit": (lambda cw: [cw.approach.code], "partnership_admin"),
-    "caseload:meeting_list": (_school, "coordinator"),
-    "caseload:meeting_create": (_school, "coordinator"),
-    "caseload:meeting_edit": (lambda cw: [cw.meeting.code], "coordinator"),
+#: GET pages of NO_STUDENT_DATA, opened to check that they show no student (the library is kept
+#: by the partnership admin).
+QUIET_PAGES: dict[str, Quiet] = {
+    "students:student_create": Quiet(_school, "coordinator"),
+    "students:roster_upload": Quiet(_school, "coordinator"),
+    "caseload:approach_list": Quiet(lambda cw: [cw.world.p.code], "coordinator"),
+    "caseload:approach_create": Quiet(lambda cw: [cw.world.p.code], "partnership_admin"),
+    "caseload:approach_edit": Quiet(lambda cw: [cw.approach.code], "partnership_admin"),
+    "caseload:meeting_list": Quiet(_school, "coordinator"),
+    "caseload:meeting_create": Quiet(_school, "coordinator"),
+    "caseload:meeting_edit": Quiet(lambda cw: [cw.meeting.code], "coordinator"),
 }
+
+for _module in APP_RULES:
+    READS.update(_module.READS)
+    NO_STUDENT_DATA.update(_module.NO_STUDENT_DATA)
+    QUIET_PAGES.update(_module.QUIET_PAGES)
 
 FOLLOW_UP = "Mentor heeft de vaste plek ingevoerd."
 
@@ -201,9 +198,9 @@ def test_every_url_is_classified():
 
 
 @pytest.mark.parametrize("name", sorted(READS))
-def test_every_read_of_student_data_is_audited(client, walk_world, name):
-    cw = walk_world
+def test_every_read_of_student_data_is_audited(client, request, name):
     reads = READS[name]
+    cw = request.getfixturevalue(reads.fixture)
     user = cw.world.users[reads.persona]
     sign_in(client, user)
     address = reverse(name, args=reads.args(cw))
@@ -242,17 +239,18 @@ def test_roster_preview_is_audited_without_naming_students(client, walk_world):
 
 
 @pytest.mark.parametrize("name", sorted(QUIET_PAGES))
-def test_pages_without_student_data_show_none(client, walk_world, name):
-    cw = walk_world
+def test_pages_without_student_data_show_none(client, request, walk_world, name):
     assert name in NO_STUDENT_DATA
-    args, persona = QUIET_PAGES[name]
+    quiet = QUIET_PAGES[name]
+    cw = request.getfixturevalue(quiet.fixture)
+    args, persona = quiet.args, quiet.persona
     sign_in(client, cw.world.users[persona])
     mark = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     response = fetch(client, reverse(name, args=args(cw)))
     assert response.status_code == 200, (name, response.status_code)
     assert not AuditEvent.objects.filter(pk__gt=mark, action=VIEW_ACTION).exists(), name
     text = response.content.decode()
-    for student in (cw.student, cw.student16):
+    for student in (walk_world.student, walk_world.student16):
         assert student.full_name not in text and student.student_number not in text, name
 
 
@@ -260,6 +258,8 @@ def test_no_audit_event_holds_narrative_text(client, walk_world):
     cw = walk_world
     for name in sorted(READS):
         reads = READS[name]
+        if reads.fixture != "walk_world":
+            continue  # the app's own tests check its narrative texts
         sign_in(client, cw.world.users[reads.persona])
         assert fetch(client, reverse(name, args=reads.args(cw))).status_code == 200, name
     narratives = {

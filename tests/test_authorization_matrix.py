@@ -17,13 +17,17 @@ from passend.accounts.models import Membership
 from tests.authz import IN_P, LOGIN, PERSONAS, SEES_A, Rule, only, statuses  # noqa: E402
 from tests.authz_activities import RULES as ACTIVITY_RULES  # noqa: E402
 from tests.authz_agreements import RULES as AGREEMENT_RULES  # noqa: E402
+from tests.authz_applications import RULES as APPLICATION_RULES  # noqa: E402
 from tests.authz_caseload import RULES as CASELOAD_RULES  # noqa: E402
 from tests.authz_development import RULES as DEVELOPMENT_RULES  # noqa: E402
+from tests.authz_due import RULES as DUE_RULES  # noqa: E402
 from tests.authz_hours import RULES as HOURS_RULES  # noqa: E402
+from tests.authz_plans import RULES as PLAN_RULES  # noqa: E402
 from tests.authz_procedures import RULES as PROCEDURE_RULES  # noqa: E402
 from tests.authz_quality import RULES as QUALITY_RULES  # noqa: E402
 from tests.authz_staffing import RULES as STAFFING_RULES  # noqa: E402
 from tests.authz_support_team import RULES as SUPPORT_TEAM_RULES  # noqa: E402
+from tests.authz_transitions import RULES as TRANSITION_RULES  # noqa: E402
 
 
 def first_membership(w):
@@ -99,6 +103,10 @@ MATRIX: dict[str, Rule] = {
     **AGREEMENT_RULES,
     **CASELOAD_RULES,
     **SUPPORT_TEAM_RULES,
+    **PLAN_RULES,
+    **APPLICATION_RULES,
+    **TRANSITION_RULES,
+    **DUE_RULES,
 }
 
 # Django's admin: one gate (superuser only) guards its whole namespace; a sample of its pages

@@ -1,0 +1,1 @@
+"""Fixtures of applications (loaded by conftest.py)."""

@@ -1,0 +1,1 @@
+"""Fixtures of due (loaded by conftest.py)."""

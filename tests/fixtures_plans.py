@@ -1,0 +1,1 @@
+"""Fixtures of plans (loaded by conftest.py)."""

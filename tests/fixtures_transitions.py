@@ -1,0 +1,1 @@
+"""Fixtures of transitions (loaded by conftest.py)."""
