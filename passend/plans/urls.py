@@ -1,3 +1,5 @@
+from passend.plans import views
+
 app_name = "plans"
 
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns]
