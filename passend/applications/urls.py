@@ -1,3 +1,5 @@
+from passend.applications import views
+
 app_name = "applications"
 
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns]
