@@ -1,3 +1,5 @@
+from passend.transitions import views
+
 app_name = "transitions"
 
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns]
