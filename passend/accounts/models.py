@@ -47,6 +47,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("actief"), default=True)
     is_staff = models.BooleanField(_("toegang tot beheer"), default=False)
     date_joined = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    # The weekly e-mail of what is due (passend digest; counts and links only, never names).
+    due_digest = models.BooleanField(_("wekelijkse e-mail met wat er te doen is"), default=False)
 
     objects = UserManager()
 

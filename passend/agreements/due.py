@@ -153,3 +153,83 @@ def agreements_due_for(user, on: date | None = None) -> AgreementsDue:
         else:
             due.evaluation_overdue.append(agreement)
     return due
+
+
+# --- For the due list (passend.due) -------------------------------------------------------------
+
+
+def due_items(user, on: date):
+    """``agreements_due_for`` as items of the due list (passend.due.items.DueItem), with these
+    deadlines: werkafspraken belong to the start of their school year (missing ones and first
+    versions still waiting for confirmation are overdue from then); an adjusted version or a
+    director's acknowledgement has no date of its own and is due now; the annual evaluation is
+    due by the end of the school year. Names the BPO and the school, never a student."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from passend.due.items import DueItem
+
+    due = agreements_due_for(user, on)
+    items: list[DueItem] = []
+    for missing in due.missing:
+        url = reverse("agreements:agreement_create", args=[missing.school.code])
+        items.append(
+            DueItem(
+                kind="agreement_missing",
+                kind_label=_("Werkafspraken ontbreken"),
+                title=_("Werkafspraken %(year)s opstellen – %(bpo)s, %(school)s")
+                % {
+                    "year": missing.school_year.name,
+                    "bpo": missing.bpo.full_name,
+                    "school": missing.school.name,
+                },
+                due_on=missing.school_year.start,
+                url=f"{url}?bpo={missing.bpo.code}&jaar={missing.school_year.name}",
+                school=missing.school,
+            )
+        )
+    for agreement in due.to_confirm:
+        items.append(
+            DueItem(
+                kind="agreement_to_confirm",
+                kind_label=_("Werkafspraken bevestigen"),
+                title=_("Werkafspraken (versie %(v)s) bevestigen – %(bpo)s, %(school)s")
+                % _agreement_names(agreement),
+                due_on=agreement.school_year.start if agreement.version == 1 else on,
+                url=reverse("agreements:agreement_detail", args=[agreement.code]),
+                school=agreement.school,
+            )
+        )
+    for agreement in due.to_acknowledge:
+        items.append(
+            DueItem(
+                kind="agreement_to_acknowledge",
+                kind_label=_("Werkafspraken voor gezien tekenen"),
+                title=_("Werkafspraken (versie %(v)s) voor gezien tekenen – %(bpo)s, %(school)s")
+                % _agreement_names(agreement),
+                due_on=on,
+                url=reverse("agreements:agreement_detail", args=[agreement.code]),
+                school=agreement.school,
+            )
+        )
+    for agreement in [*due.evaluation_overdue, *due.evaluation_due]:
+        items.append(
+            DueItem(
+                kind="agreement_evaluation",
+                kind_label=_("Jaarlijkse evaluatie niet gehouden"),
+                title=_("Jaarlijkse evaluatie %(year)s houden – %(bpo)s, %(school)s")
+                % {**_agreement_names(agreement), "year": agreement.school_year.name},
+                due_on=agreement.school_year.end,
+                url=reverse("agreements:agreement_detail", args=[agreement.code]),
+                school=agreement.school,
+            )
+        )
+    return items
+
+
+def _agreement_names(agreement) -> dict:
+    return {
+        "v": agreement.version,
+        "bpo": agreement.bpo.full_name,
+        "school": agreement.school.name,
+    }

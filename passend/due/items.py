@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 
 #: The providers, as dotted paths (imported on first use, so an app's models are ready).
-PROVIDERS: list[str] = []
+PROVIDERS: list[str] = [
+    "passend.agreements.due.due_items",
+    "passend.quality.due.due_items",
+    "passend.caseload.due.due_items",
+    "passend.applications.due.due_items",
+    "passend.plans.due.due_items",
+]
 
 
 @dataclass(frozen=True)

@@ -1,3 +1,5 @@
+from passend.due import views
+
 app_name = "due"
 
-urlpatterns: list = []
+urlpatterns = [*views.urlpatterns]

@@ -4,20 +4,24 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from passend.accounts import access
 from passend.accounts.choices import Role
 from passend.agreements import access as agreements_access
-from passend.agreements.due import agreements_due_for
 from passend.caseload import access as caseload_access
 from passend.development import access as development_access
+from passend.due import services as due_services
 from passend.organisations.models import School
+from passend.privacy.audit import record_views
 from passend.quality import access as quality_access
-from passend.quality.due import due_for
 from passend.staffing import access as staffing_access
 from passend.students.access import file_school_ids
+
+#: How many items of the due list the start page shows (the rest on the due page).
+DUE_PANEL_SIZE = 6
 
 
 @login_required
@@ -74,13 +78,19 @@ def home(request: HttpRequest) -> HttpResponse:
         "has_cases": bool(file_ids) or Role.PARTNER in scope.roles,
         "is_mentor": Role.MENTOR in scope.roles,
     }
+    # One "Te doen" panel: the first items of the due list; they may name students.
+    today = timezone.localdate()
+    due_items = due_services.due_for(request.user, today)
+    shown = due_items[:DUE_PANEL_SIZE]
+    record_views(request, due_services.students_of(shown), "start_due_panel")
     return render(
         request,
         "front/home.html",
         {
             "sections": sections,
-            "due": due_for(request.user),
-            "agreements_due": agreements_due_for(request.user),
+            "due": due_services.grouped(due_items, today),
+            "due_items": shown,
+            "today": today,
             "personal": personal,
         },
     )

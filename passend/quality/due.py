@@ -125,3 +125,51 @@ def due_for(user, on: date | None = None) -> Due:
             elif status not in DONE:
                 due.not_submitted.append(item)
     return due
+
+
+# --- For the due list (passend.due) -------------------------------------------------------------
+
+
+def due_items(user, on: date):
+    """``due_for`` as items of the due list (passend.due.items.DueItem): a school's assessment
+    not submitted, due by the framework's date (for the school's coordinator and director, and
+    for its consultant once that date is less than ``DUE_SOON_DAYS`` away or past), and
+    submitted assessments waiting for the consultant's review (no date of their own: due now).
+    Names schools, never a student."""
+    from django.utils.translation import gettext as _
+
+    from passend.due.items import DueItem as ListItem
+
+    due = due_for(user, on)
+    soon = on + timedelta(days=DUE_SOON_DAYS)
+    items: list[ListItem] = []
+    seen: set[int] = set()
+    consultant_items = [i for i in due.not_submitted if i.due is not None and i.due <= soon]
+    for item in [*due.school_items, *consultant_items]:
+        if item.school.pk in seen:  # a coordinator who is also the school's consultant
+            continue
+        seen.add(item.school.pk)
+        items.append(
+            ListItem(
+                kind="assessment_not_submitted",
+                kind_label=_("Zelfevaluatie kwaliteitskader niet ingediend"),
+                title=_("Zelfevaluatie kwaliteitskader %(year)s nog niet ingediend – %(school)s")
+                % {"year": item.school_year.name, "school": item.school.name},
+                due_on=item.due,
+                url=item.url,
+                school=item.school,
+            )
+        )
+    for item in due.to_review:
+        items.append(
+            ListItem(
+                kind="assessment_to_review",
+                kind_label=_("Zelfevaluatie beoordelen"),
+                title=_("Zelfevaluatie kwaliteitskader %(year)s beoordelen – %(school)s")
+                % {"year": item.school_year.name, "school": item.school.name},
+                due_on=on,
+                url=item.url,
+                school=item.school,
+            )
+        )
+    return items
