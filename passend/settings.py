@@ -292,6 +292,8 @@ EMAIL_BACKEND = os.environ.get(
     "PASSEND_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("PASSEND_FROM_EMAIL", "passend@localhost")
+# Where passend is reached, for the links in e-mails sent outside a request (passend digest).
+PASSEND_BASE_URL = os.environ.get("PASSEND_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

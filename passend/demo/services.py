@@ -187,12 +187,15 @@ def load_demo() -> None:
         from passend.demo import (
             activities,
             agreements,
+            applications,
             caseload,
             development,
             hours,
             meetings,
+            plans,
             procedures,
             staffing,
+            transitions,
         )
 
         for topic in (
@@ -204,6 +207,9 @@ def load_demo() -> None:
             agreements,
             caseload,
             meetings,
+            plans,
+            transitions,
+            applications,
         ):
             topic.load(users)
 

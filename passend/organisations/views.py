@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from passend.accounts import access
 from passend.agreements import access as agreements_access
+from passend.applications import access as application_access
 from passend.organisations.models import Enrollment, School, SchoolYear, SupportTeamMember
 from passend.quality import access as quality_access
 from passend.staffing import access as staffing_access
@@ -53,6 +54,8 @@ def partnership_detail(request: HttpRequest, code) -> HttpResponse:
             "can_manage_users": partnership.pk in scope.partnership_ids(access.USER_ADMIN_ROLES),
             "can_read_frameworks": partnership.pk
             in quality_access.framework_partnership_ids(request.user),
+            "can_read_applications": partnership.pk
+            in application_access.swv_partnership_ids(request.user),
         },
     )
 

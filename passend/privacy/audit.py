@@ -13,9 +13,12 @@ from passend.audit.services import build, record_many
 VIEW_ACTION = "student_data.viewed"
 
 
-def acting_role(user, school_id: int) -> str:
+def acting_role(user, school_id: int, partnership_id: int | None = None) -> str:
     """On whose behalf ``user`` reads a student's data at the school: the role that gives the
-    access (coordinator, else BPO — role or assignment —, else mentor, else SOT partner)."""
+    access (coordinator, else BPO — role or assignment —, else mentor, else the SWV's consultant
+    — assigned to the school or SWV-wide — or partnership_admin reading a submitted application,
+    else SOT partner). ``partnership_id`` is the school's partnership (looked up if not given
+    and the user holds an SWV-wide role)."""
     from passend.students.access import file_school_ids
 
     scope = scope_for(user)
@@ -25,6 +28,17 @@ def acting_role(user, school_id: int) -> str:
         return Role.BPO.value
     if school_id in scope.school_ids({Role.MENTOR}):
         return Role.MENTOR.value
+    if school_id in scope.school_ids({Role.CONSULTANT}):
+        return Role.CONSULTANT.value
+    if scope.partnership_ids({Role.CONSULTANT, Role.PARTNERSHIP_ADMIN}):
+        if partnership_id is None:
+            from passend.organisations.models import School
+
+            school = School.objects.filter(pk=school_id).values_list("partnership_id", flat=True)
+            partnership_id = school.first()
+        for role in (Role.CONSULTANT, Role.PARTNERSHIP_ADMIN):
+            if partnership_id in scope.partnership_ids({role}):
+                return role.value
     return Role.PARTNER.value
 
 
@@ -48,7 +62,7 @@ def record_views(request, students, what: str, *, obj=None) -> None:
             request=request,
             student=str(student.code),
             what=what,
-            on_behalf_of=acting_role(request.user, student.school_id),
+            on_behalf_of=acting_role(request.user, student.school_id, student.partnership_id),
             path=request.path,
         )
         # The student's school and partnership, by id (no query per student).

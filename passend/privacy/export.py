@@ -26,7 +26,10 @@ def _day(value):
 
 
 def student_data(student) -> dict:
+    from passend.applications.export import student_applications
     from passend.caseload.models import Consent, SupportCase
+    from passend.plans.export import student_plans
+    from passend.transitions.export import student_transitions
 
     cases = (
         SupportCase.objects.filter(student=student)
@@ -109,6 +112,9 @@ def student_data(student) -> dict:
             }
             for c in consents
         ],
+        "transitions": student_transitions(student),
+        "applications": student_applications(student),
+        "development_plans": student_plans(student),
         "access_log": [
             {
                 "at": e.timestamp.isoformat(),

@@ -32,6 +32,7 @@ from passend.caseload.timeline import timeline
 from passend.front.feedback import add_service_error, flash_errors
 from passend.front.uploads import attachment_response
 from passend.organisations.choices import Domain
+from passend.plans.services import plan_summary
 from passend.privacy.audit import acting_role, record_view
 from passend.students import access as student_access
 
@@ -228,6 +229,7 @@ def case_detail(request: HttpRequest, code) -> HttpResponse:
             else [],
             "timeline": timeline(case),
             "domains": [label for value, label in Domain.choices if value in case.domains],
+            "plan_summary": plan_summary(request.user, case.student) if staff else None,
         },
     )
 

@@ -25,6 +25,7 @@ from passend.accounts.choices import Role
 from passend.audit.services import record
 from passend.caseload.access import visible_cases
 from passend.front.feedback import add_service_error
+from passend.plans.services import plan_summary
 from passend.privacy.audit import acting_role, record_view
 from passend.students import access, services
 from passend.students.forms.students import (
@@ -165,6 +166,7 @@ def student_detail(request: HttpRequest, code) -> HttpResponse:
         "cases": list(cases.order_by("-signalled_on", "-created_at")),
         "has_left": student.left_on is not None and student.left_on <= timezone.localdate(),
         "may_manage": services.may_manage(user, school),
+        "plan_summary": plan_summary(user, student),
     }
     return render(request, "students/student_detail.html", context)
 
