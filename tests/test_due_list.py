@@ -372,3 +372,35 @@ def test_demo_coordinators_due_list(client):
         assert b.name not in page
         oc_b = User.objects.get(email="oc.b@drechtsteden.example")
         assert all(i.school == b for i in due_for(oc_b, today))
+
+
+def test_demo_coordinators_due_list_today_has_the_demos_overdue_items(client):
+    """On the day of the demo: oc.a's list holds the demo's overdue OPP to set (Youssef, six
+    weeks passed), Noa's OPP held in consultation, and Sara's TLV ending within three months —
+    all of school A; the page shows them and nothing of school B; the consultant sees the
+    submitted Op Maat application to decide."""
+    from django.utils import timezone
+
+    from passend.demo.services import SCHOOL_A, SCHOOL_B
+    from passend.organisations.models import School
+
+    call_command("demo", stdout=StringIO())
+    today = timezone.localdate()
+    a = School.objects.get(location_code=SCHOOL_A)
+    b = School.objects.get(location_code=SCHOOL_B)
+    oc_a = User.objects.get(email="oc.a@drechtsteden.example")
+    items = due_for(oc_a)
+    overdue = {(i.kind, i.student.first_name) for i in items if i.overdue(today) and i.student}
+    assert ("plan_to_set", "Youssef") in overdue
+    assert ("plan_to_set", "Noa") in overdue
+    assert ("tlv_ending", "Sara") in {(i.kind, i.student.first_name) for i in items if i.student}
+    assert all(i.school == a for i in items)
+
+    sign_in(client, oc_a)
+    page = client.get(reverse("due:due_list")).content.decode()
+    assert "Youssef" in page and b.name not in page
+    for student in Student.objects.filter(school=b):
+        assert student.full_name not in page
+
+    consultant = User.objects.get(email="consulent@drechtsteden.example")
+    assert "application_to_decide" in {i.kind for i in due_for(consultant)}
