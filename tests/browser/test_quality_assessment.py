@@ -103,10 +103,12 @@ def test_coordinator_fills_in_and_submits_consultant_reviews(browse, browser_wor
 
     # The consultant finds it on the start page, comments on aspect 10 and closes the review.
     log_in(browse, w.users["consultant"])
-    waiting = page.get_by_role("table", name=re.compile("wachten op jouw reactie"))
-    expect(waiting.get_by_role("link", name="School Aa")).to_be_visible()
+    waiting = page.locator("section[aria-labelledby=due-title]").get_by_role(
+        "link", name=re.compile(r"^Zelfevaluatie kwaliteitskader .* beoordelen – School Aa$")
+    )
+    expect(waiting).to_be_visible()
     browse.check("consultant's start page")
-    waiting.get_by_role("link", name="School Aa").click()
+    waiting.click()
     expect(page.locator("#assessment-status")).to_contain_text("Status: Ingediend")
     browse.check("assessment for the consultant")
 
