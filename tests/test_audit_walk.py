@@ -22,15 +22,24 @@ from passend.accounts.middleware import SESSION_STARTED_KEY
 from passend.audit.models import AuditEvent
 from passend.caseload.models import Recommendation
 from passend.privacy.audit import VIEW_ACTION
-from tests import audit_applications, audit_due, audit_plans, audit_transitions
+from tests import audit_applications, audit_due, audit_plans, audit_reports, audit_transitions
 from tests.audit_reads import Quiet, Reads
 
 #: The classification of the later apps' URLs, one module each.
-APP_RULES = (audit_plans, audit_applications, audit_transitions, audit_due)
+APP_RULES = (audit_plans, audit_applications, audit_transitions, audit_due, audit_reports)
 
 pytestmark = pytest.mark.django_db
 
-NAMESPACES = ("students", "caseload", "privacy", "plans", "applications", "transitions", "due")
+NAMESPACES = (
+    "students",
+    "caseload",
+    "privacy",
+    "plans",
+    "applications",
+    "transitions",
+    "due",
+    "reports",
+)
 
 
 def _student(cw):
@@ -163,10 +172,12 @@ def walked_names() -> list[str]:
 
 
 def fetch(client, address: str):
+    """GET ``address``; a streamed response is read to the end, which closes it (the test
+    client's wrapper closes it with the database connections left alone — closing it again
+    here would fire request_finished and close the test's PostgreSQL connection)."""
     response = client.get(address)
     if response.streaming:
         b"".join(response.streaming_content)
-        response.close()
     return response
 
 
