@@ -22,25 +22,11 @@ from passend.accounts.middleware import SESSION_STARTED_KEY
 from passend.audit.models import AuditEvent
 from passend.caseload.models import Recommendation
 from passend.privacy.audit import VIEW_ACTION
-from tests import (
-    audit_api,
-    audit_applications,
-    audit_due,
-    audit_plans,
-    audit_reports,
-    audit_transitions,
-)
+from tests import audit_applications, audit_due, audit_plans, audit_transitions
 from tests.audit_reads import Quiet, Reads
 
 #: The classification of the later apps' URLs, one module each.
-APP_RULES = (
-    audit_plans,
-    audit_applications,
-    audit_transitions,
-    audit_due,
-    audit_reports,
-    audit_api,
-)
+APP_RULES = (audit_plans, audit_applications, audit_transitions, audit_due)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +38,6 @@ NAMESPACES = (
     "applications",
     "transitions",
     "due",
-    "reports",
-    "api",
 )
 
 
